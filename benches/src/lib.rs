@@ -1,0 +1,1 @@
+//! Corpus generators for the benches.
