@@ -14,6 +14,7 @@ mod limits;
 pub mod ns;
 mod owned;
 mod reader;
+mod writer;
 
 pub use element::{Attribute, Children, Element, ElementRef, NodeRef, TextRef};
 pub use escape::{escape_attr, escape_text};
@@ -21,3 +22,4 @@ pub use header::{StreamContext, StreamHeader, StreamVersion};
 pub use limits::Limits;
 pub use owned::{XmlAttr, XmlElement, XmlNode};
 pub use reader::{StreamEvent, StreamReader};
+pub use writer::Writer;
