@@ -51,7 +51,7 @@ pub(crate) fn sniff_encoding(first: &[u8]) -> Option<Result<(), StreamError>> {
         )))
     };
     match first {
-        [] | [0xFE] | [0xFF] | [0x00] => None,
+        [] | [0xFE] | [0xFF] | [0x00] | [b'<'] => None,
         [0xFE, 0xFF, ..]
         | [0xFF, 0xFE, ..]
         | [0x00, b'<', ..]

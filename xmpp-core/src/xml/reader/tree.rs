@@ -189,7 +189,7 @@ impl TreeBuilder {
             ));
         }
         let el_ns = self.lookup(buf, prefix, ctx)?;
-        if prefix_len > 0 && self.is_content_ns(el_ns, ctx) {
+        if prefix_len > 0 && self.is_content_ns(buf, el_ns, ctx) {
             // RFC 6120 §4.8.5: no prefixes for jabber:client / jabber:server elements.
             return Err(StreamError::of(
                 Cond::BadNamespacePrefix,
@@ -454,15 +454,15 @@ impl TreeBuilder {
         }
     }
 
-    fn is_content_ns(&self, r: StrRef, ctx: &StreamContext) -> bool {
+    fn is_content_ns(&self, buf: &[u8], r: StrRef, ctx: &StreamContext) -> bool {
         let uri = match r {
             StrRef::CtxDefault => ctx.default_ns(),
             StrRef::CtxPrefix(i) => ctx
                 .prefixes()
                 .get(i as usize)
                 .map_or("", |(_, n)| n.as_str()),
-            StrRef::Owned(i) => self.owned.get(i as usize).map_or("", |s| s),
-            _ => return false,
+            StrRef::Input(_) | StrRef::Owned(_) => self.ref_str(buf, r),
+            StrRef::None | StrRef::Xml => return false,
         };
         uri == ns::JABBER_CLIENT || uri == ns::JABBER_SERVER
     }
