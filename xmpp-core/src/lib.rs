@@ -10,4 +10,6 @@
 //! JIDs.
 
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod xml;
