@@ -6,10 +6,12 @@
 //!
 //! What exists today is the XML stream layer ([`xml`]): an incremental reader that frames
 //! stanzas with restricted-XML enforcement and limits, zero-copy element views, an escaping
-//! writer, typed stanza views ([`stanza`]), the RFC 6120 error vocabulary ([`error`]) and
-//! JIDs.
+//! writer, the RFC 6120 error vocabulary ([`error`]) and RFC 7622 JIDs ([`Jid`]).
 
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod jid;
 pub mod xml;
+
+pub use jid::Jid;
