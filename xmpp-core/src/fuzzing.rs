@@ -8,12 +8,16 @@ use crate::xml::{Limits, StreamEvent, StreamReader, Writer};
 /// Feeds `data[1..]` to a reader with small limits, in chunks sized by `data[0]`, and
 /// re-serialises every element it yields.
 pub fn reader(data: &[u8]) {
-    let Some((&first, rest)) = data.split_first() else { return };
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
     let chunk = usize::from(first % 64) + 1;
-    let mut limits = Limits::default();
-    limits.max_stanza_bytes = 4096;
-    limits.max_header_bytes = 1024;
-    limits.max_depth = 16;
+    let limits = Limits {
+        max_stanza_bytes: 4096,
+        max_header_bytes: 1024,
+        max_depth: 16,
+        ..Limits::default()
+    };
     let bound = 2 * (limits.max_stanza_bytes + 1);
     let mut reader = StreamReader::new(limits);
     for piece in rest.chunks(chunk) {
@@ -31,7 +35,10 @@ pub fn reader(data: &[u8]) {
                 Ok(None) => break,
                 Err(_) => return,
             }
-            assert!(reader.buffered().len() <= bound, "reader holds more than its limits allow");
+            assert!(
+                reader.buffered().len() <= bound,
+                "reader holds more than its limits allow"
+            );
         }
     }
 }

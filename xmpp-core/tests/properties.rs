@@ -24,24 +24,43 @@ fn xml_string(max: usize) -> impl Strategy<Value = String> {
 }
 
 fn namespace() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["jabber:client", "urn:x:a", "urn:x:b", "http://jabber.org/protocol/caps", ""])
-        .prop_map(str::to_owned)
+    prop::sample::select(vec![
+        "jabber:client",
+        "urn:x:a",
+        "urn:x:b",
+        "http://jabber.org/protocol/caps",
+        "",
+    ])
+    .prop_map(str::to_owned)
 }
 
 fn name() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["message", "body", "x", "item", "query", "a-b", "c.d", "_e", "ünï"]).prop_map(str::to_owned)
+    prop::sample::select(vec![
+        "message", "body", "x", "item", "query", "a-b", "c.d", "_e", "ünï",
+    ])
+    .prop_map(str::to_owned)
 }
 
 fn element() -> impl Strategy<Value = XmlElement> {
-    let leaf = (namespace(), name(), attrs(), xml_string(12)).prop_map(|(ns, name, attrs, text)| {
-        let mut e = XmlElement::new(ns, name).with_text(text);
-        for (ans, an, v) in attrs {
-            e.set_attr_ns(ans, an, v);
-        }
-        e
-    });
+    let leaf =
+        (namespace(), name(), attrs(), xml_string(12)).prop_map(|(ns, name, attrs, text)| {
+            let mut e = XmlElement::new(ns, name).with_text(text);
+            for (ans, an, v) in attrs {
+                e.set_attr_ns(ans, an, v);
+            }
+            e
+        });
     leaf.prop_recursive(4, 24, 4, |inner| {
-        (namespace(), name(), attrs(), prop::collection::vec(prop_oneof![inner.prop_map(Some), xml_string(8).prop_map(|_| None)], 0..4), xml_string(6))
+        (
+            namespace(),
+            name(),
+            attrs(),
+            prop::collection::vec(
+                prop_oneof![inner.prop_map(Some), xml_string(8).prop_map(|_| None)],
+                0..4,
+            ),
+            xml_string(6),
+        )
             .prop_map(|(ns, name, attrs, kids, text)| {
                 let mut e = XmlElement::new(ns, name);
                 for (ans, an, v) in attrs {
@@ -59,8 +78,16 @@ fn element() -> impl Strategy<Value = XmlElement> {
 }
 
 fn attrs() -> impl Strategy<Value = Vec<(String, String, String)>> {
-    let attr_ns = prop::sample::select(vec!["", "", "", "urn:x:attr", "http://www.w3.org/XML/1998/namespace"]).prop_map(str::to_owned);
-    let attr_name = prop::sample::select(vec!["to", "from", "id", "type", "lang", "k"]).prop_map(str::to_owned);
+    let attr_ns = prop::sample::select(vec![
+        "",
+        "",
+        "",
+        "urn:x:attr",
+        "http://www.w3.org/XML/1998/namespace",
+    ])
+    .prop_map(str::to_owned);
+    let attr_name =
+        prop::sample::select(vec!["to", "from", "id", "type", "lang", "k"]).prop_map(str::to_owned);
     prop::collection::vec((attr_ns, attr_name, xml_string(10)), 0..4)
 }
 
@@ -97,7 +124,9 @@ fn run_split(input: &[u8], cuts: &[usize]) -> (Vec<Ev>, Option<xmpp_core::error:
         loop {
             match reader.next_event(&mut piece) {
                 Ok(Some(xmpp_core::xml::StreamEvent::Header(h))) => events.push(Ev::Header(h)),
-                Ok(Some(xmpp_core::xml::StreamEvent::Element(e))) => events.push(Ev::Element(e.as_str().into())),
+                Ok(Some(xmpp_core::xml::StreamEvent::Element(e))) => {
+                    events.push(Ev::Element(e.as_str().into()))
+                }
                 Ok(Some(xmpp_core::xml::StreamEvent::Whitespace)) => {
                     if events.last() != Some(&Ev::Whitespace) {
                         events.push(Ev::Whitespace)

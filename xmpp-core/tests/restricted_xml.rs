@@ -246,7 +246,7 @@ fn limits_are_policy_violations_while_parsing() {
 
     limits = Limits::default();
     limits.max_header_bytes = 100;
-    assert_condition_with(&vec![b' '; 200], C::PolicyViolation, limits.clone());
+    assert_condition_with(&[b' '; 200], C::PolicyViolation, limits.clone());
     let long_header = format!(
         "<stream:stream xmlns='jabber:client' to='{}'",
         "x".repeat(200)

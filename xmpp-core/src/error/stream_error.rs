@@ -17,8 +17,8 @@ pub struct StreamError {
     pub text: Option<String>,
     /// The `xml:lang` of `text`.
     pub text_lang: Option<String>,
-    /// An application-specific condition element (§4.9.4).
-    pub application: Option<XmlElement>,
+    /// An application-specific condition element (§4.9.4); boxed to keep `Result`s small.
+    pub application: Option<Box<XmlElement>>,
 }
 
 impl StreamError {
