@@ -39,6 +39,8 @@ fn escape(out: &mut Vec<u8>, s: &str, attr: bool) {
 /// Why a reference in parsed text is rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RefError {
+    /// A character outside XML's `Char` production (§2.2), or `]]>` in character data.
+    InvalidChar,
     /// A well-formed entity reference to something other than the five predefined
     /// entities (RFC 6120 §11.1: `restricted-xml`).
     Undeclared,
@@ -63,6 +65,53 @@ pub(crate) fn check_refs(raw: &[u8], attr: bool) -> Result<bool, RefError> {
             b'\r' => changes = true,
             b'\t' | b'\n' if attr => changes = true,
             _ => {}
+        }
+        i += 1;
+    }
+    Ok(changes)
+}
+
+/// Bytes that need a look in character data: C0 controls, `&`, `]` and 0xEF (the lead byte
+/// of U+FFFE and U+FFFF). Everything else is plain once the text is valid UTF-8.
+const TEXT_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'&' as usize] = true;
+    t[b']' as usize] = true;
+    t[0xEF] = true;
+    t
+};
+
+/// Validates character data that is already valid UTF-8 in one pass: XML `Char`s only,
+/// no `]]>` (XML 1.0 §2.4), valid references. Returns whether resolving would change it.
+pub(crate) fn check_text(raw: &[u8]) -> Result<bool, RefError> {
+    let mut changes = false;
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if !TEXT_SPECIAL[b as usize] {
+            i += 1;
+            continue;
+        }
+        match b {
+            b'&' => {
+                i += reference_len(&raw[i..])?;
+                changes = true;
+                continue;
+            }
+            b'\r' => changes = true,
+            b'\t' | b'\n' => {}
+            b']' if raw[i..].starts_with(b"]]>") => return Err(RefError::InvalidChar),
+            b']' => {}
+            0xEF if matches!(raw.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => {
+                return Err(RefError::InvalidChar);
+            }
+            0xEF => {}
+            _ => return Err(RefError::InvalidChar),
         }
         i += 1;
     }
@@ -225,6 +274,28 @@ mod tests {
                 std::str::from_utf8(bad)
             );
         }
+    }
+
+    #[test]
+    fn character_data_is_checked_in_one_pass() {
+        assert_eq!(check_text("plain é 😀 > ] ]]".as_bytes()), Ok(false));
+        assert_eq!(check_text(b"a &amp; b"), Ok(true));
+        assert_eq!(check_text(b"a\r\nb"), Ok(true));
+        assert_eq!(check_text(b"tab\tnl\n"), Ok(false));
+        assert_eq!(check_text(b"a]]>b"), Err(RefError::InvalidChar));
+        assert_eq!(check_text(b"\x00"), Err(RefError::InvalidChar));
+        assert_eq!(check_text(b"\x1b"), Err(RefError::InvalidChar));
+        assert_eq!(
+            check_text("\u{FFFE}".as_bytes()),
+            Err(RefError::InvalidChar)
+        );
+        assert_eq!(
+            check_text("\u{FFFF}".as_bytes()),
+            Err(RefError::InvalidChar)
+        );
+        assert_eq!(check_text("\u{FFFD}\u{FEFF}".as_bytes()), Ok(false));
+        assert_eq!(check_text(b"&bogus;"), Err(RefError::Undeclared));
+        assert_eq!(check_text(b"& "), Err(RefError::Malformed));
     }
 
     #[test]

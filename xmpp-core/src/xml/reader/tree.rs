@@ -292,18 +292,15 @@ impl TreeBuilder {
         })
     }
 
-    /// Character data at `buf[start..end]` inside an element.
+    /// Character data at `buf[start..end]` inside an element: valid UTF-8, XML characters
+    /// only, no `]]>`, valid references, all in one pass over the bytes.
     pub(crate) fn text(&mut self, buf: &[u8], start: usize, end: usize) -> Result<(), StreamError> {
-        let text = utf8(&buf[start..end])?;
-        match Tokenizer::from_fragment(text, 0..text.len()).next() {
-            Some(Ok(XmlToken::Text { .. })) => {}
-            Some(Err(e)) => return Err(not_well_formed(format!("invalid character data: {e}"))),
-            _ => return Err(not_well_formed("invalid character data")),
-        }
-        let kind = if check_refs(text, false)? {
-            TextKind::Escaped
-        } else {
-            TextKind::Plain
+        let raw = &buf[start..end];
+        utf8(raw)?;
+        let kind = match escape::check_text(raw) {
+            Ok(true) => TextKind::Escaped,
+            Ok(false) => TextKind::Plain,
+            Err(e) => return Err(ref_error(e)),
         };
         self.nodes.push(Node::Text {
             text: Span::new(start, end - start),
@@ -573,11 +570,18 @@ pub(crate) fn end_tag_name(buf: &[u8], start: usize, end: usize) -> Result<&[u8]
 
 /// Validates the references in `raw`, mapping failures to RFC 6120 conditions.
 pub(crate) fn check_refs(raw: &str, attr: bool) -> Result<bool, StreamError> {
-    escape::check_refs(raw.as_bytes(), attr).map_err(|e| match e {
+    escape::check_refs(raw.as_bytes(), attr).map_err(ref_error)
+}
+
+fn ref_error(e: RefError) -> StreamError {
+    match e {
         RefError::Undeclared => StreamError::of(
             Cond::RestrictedXml,
             "entity references other than the predefined ones are not allowed (RFC 6120 §11.1)",
         ),
         RefError::Malformed => not_well_formed("malformed character or entity reference"),
-    })
+        RefError::InvalidChar => {
+            not_well_formed("a character that XML does not allow, or ']]>', in character data")
+        }
+    }
 }
