@@ -6,8 +6,10 @@
 //!
 //! What exists today is the XML stream layer ([`xml`]): an incremental reader that frames
 //! stanzas with restricted-XML enforcement and limits, zero-copy element views, an escaping
-//! writer, typed stanza views ([`stanza`]), the RFC 6120 error vocabulary ([`error`]) and
-//! JIDs.
+//! writer, and the RFC 6120 error vocabulary ([`error`]) with its XML form.
 
 pub mod error;
 pub mod xml;
+
+#[cfg(test)]
+mod test_util;

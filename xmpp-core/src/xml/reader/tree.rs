@@ -502,13 +502,12 @@ impl TreeBuilder {
                 continue;
             };
             for b in &attrs[..i] {
-                if let Some((b_ns, b_local)) = expanded(b) {
-                    if a_local == b_local
-                        && self.ref_str(buf, a_ns) == self.ref_str(buf, b_ns)
-                        && same_ns(a_ns, b_ns)
-                    {
-                        return Err(not_well_formed("duplicate namespaced attribute"));
-                    }
+                if let Some((b_ns, b_local)) = expanded(b)
+                    && a_local == b_local
+                    && self.ref_str(buf, a_ns) == self.ref_str(buf, b_ns)
+                    && same_ns(a_ns, b_ns)
+                {
+                    return Err(not_well_formed("duplicate namespaced attribute"));
                 }
             }
         }
