@@ -6,9 +6,11 @@
 //!
 //! What exists today is the XML stream layer ([`xml`]): an incremental reader that frames
 //! stanzas with restricted-XML enforcement and limits, zero-copy element views, an escaping
-//! writer, and the RFC 6120 error vocabulary ([`error`]) with its XML form.
+//! writer, typed stanza views and builders ([`stanza`]), and the RFC 6120 error vocabulary
+//! ([`error`]) with its XML form.
 
 pub mod error;
+pub mod stanza;
 pub mod xml;
 
 #[cfg(test)]
