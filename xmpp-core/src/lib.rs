@@ -6,12 +6,17 @@
 //!
 //! What exists today is the XML stream layer ([`xml`]): an incremental reader that frames
 //! stanzas with restricted-XML enforcement and limits, zero-copy element views, an escaping
-//! writer, the RFC 6120 error vocabulary ([`error`]) and RFC 7622 JIDs ([`Jid`]).
+//! writer, typed stanza views and builders ([`stanza`]), the RFC 6120 error vocabulary
+//! ([`error`]) with its XML form, and RFC 7622 JIDs ([`Jid`]).
 
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod jid;
+pub mod stanza;
 pub mod xml;
 
 pub use jid::Jid;
+
+#[cfg(test)]
+mod test_util;

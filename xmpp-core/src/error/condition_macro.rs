@@ -1,7 +1,8 @@
-//! A macro for the closed vocabularies of RFC 6120 (condition names ↔ enum variants).
+//! A macro for the closed vocabularies of RFC 6120 and RFC 6121 (wire names ↔ enum
+//! variants): error conditions, error types, stanza `type` values, `<show/>` values.
 
-/// Defines a `Copy` enum whose variants map one-to-one to XML element names, with
-/// `ALL`, `name()`, `from_name()` and `Display`.
+/// Defines a `Copy` enum whose variants map one-to-one to wire names (element names or
+/// attribute values), with `ALL`, `name()`, `from_name()` and `Display`.
 macro_rules! conditions {
     (
         $(#[$meta:meta])*
@@ -19,12 +20,12 @@ macro_rules! conditions {
             /// Every value, in the order the RFC lists them.
             pub const ALL: &'static [$ty] = &[ $( $ty::$variant, )+ ];
 
-            /// The element name used on the wire.
+            /// The name used on the wire.
             pub const fn name(self) -> &'static str {
                 match self { $( $ty::$variant => $name, )+ }
             }
 
-            /// The value for an element name, if the name is one of the vocabulary's.
+            /// The value for a wire name, if the name is one of the vocabulary's.
             pub fn from_name(name: &str) -> Option<Self> {
                 match name { $( $name => Some($ty::$variant), )+ _ => None }
             }

@@ -68,3 +68,37 @@ conditions! {
         Wait = "wait",
     }
 }
+
+impl StanzaErrorCondition {
+    /// The error type RFC 6120 §8.3.3 recommends for this condition ("the associated error
+    /// type SHOULD be …"). Where the RFC allows two types (`feature-not-implemented`:
+    /// cancel or modify; `policy-violation`: modify or wait; `unexpected-request`: wait or
+    /// modify) or any type (`undefined-condition`), this is the type of the RFC's example.
+    pub const fn default_type(self) -> ErrorType {
+        use StanzaErrorCondition as C;
+        match self {
+            C::BadRequest => ErrorType::Modify,            // §8.3.3.1
+            C::Conflict => ErrorType::Cancel,              // §8.3.3.2
+            C::FeatureNotImplemented => ErrorType::Cancel, // §8.3.3.3
+            C::Forbidden => ErrorType::Auth,               // §8.3.3.4
+            C::Gone => ErrorType::Cancel,                  // §8.3.3.5
+            C::InternalServerError => ErrorType::Cancel,   // §8.3.3.6
+            C::ItemNotFound => ErrorType::Cancel,          // §8.3.3.7
+            C::JidMalformed => ErrorType::Modify,          // §8.3.3.8
+            C::NotAcceptable => ErrorType::Modify,         // §8.3.3.9
+            C::NotAllowed => ErrorType::Cancel,            // §8.3.3.10
+            C::NotAuthorized => ErrorType::Auth,           // §8.3.3.11
+            C::PolicyViolation => ErrorType::Modify,       // §8.3.3.12
+            C::RecipientUnavailable => ErrorType::Wait,    // §8.3.3.13
+            C::Redirect => ErrorType::Modify,              // §8.3.3.14
+            C::RegistrationRequired => ErrorType::Auth,    // §8.3.3.15
+            C::RemoteServerNotFound => ErrorType::Cancel,  // §8.3.3.16
+            C::RemoteServerTimeout => ErrorType::Wait,     // §8.3.3.17
+            C::ResourceConstraint => ErrorType::Wait,      // §8.3.3.18
+            C::ServiceUnavailable => ErrorType::Cancel,    // §8.3.3.19
+            C::SubscriptionRequired => ErrorType::Auth,    // §8.3.3.20
+            C::UndefinedCondition => ErrorType::Modify,    // §8.3.3.21
+            C::UnexpectedRequest => ErrorType::Modify,     // §8.3.3.22
+        }
+    }
+}

@@ -251,7 +251,7 @@ impl<'a> ElementRef<'a> {
     }
 
     /// The attributes, in input order (namespace declarations excluded).
-    pub fn attrs(&self) -> impl Iterator<Item = Attribute<'a>> + 'a {
+    pub fn attrs(&self) -> impl Iterator<Item = Attribute<'a>> + use<'a> {
         let (_, _, _, _, attrs, _) = self.node();
         let el = self.el;
         let start = self.idx as usize + 1;
@@ -281,7 +281,7 @@ impl<'a> ElementRef<'a> {
     }
 
     /// The child elements, in order.
-    pub fn elements(&self) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+    pub fn elements(&self) -> impl Iterator<Item = ElementRef<'a>> + use<'a> {
         self.children().filter_map(|c| match c {
             NodeRef::Element(e) => Some(e),
             NodeRef::Text(_) => None,
@@ -483,5 +483,29 @@ impl<'a> Iterator for Children<'a> {
             // Attributes directly follow their element and are skipped by `children()`.
             Node::Attr { .. } => unreachable!("attribute entry among children"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Attribute, ElementRef};
+    use crate::test_util::parse;
+
+    /// Iterators over attributes and child elements borrow the received element, not the
+    /// (`Copy`) view they were called on, so a function taking a view by value can return
+    /// them (edition 2024 would otherwise capture the `&self` borrow).
+    #[test]
+    fn iterators_borrow_the_element_not_the_view() {
+        fn children(el: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
+            el.elements()
+        }
+        fn attributes(el: ElementRef<'_>) -> impl Iterator<Item = Attribute<'_>> {
+            el.attrs()
+        }
+        let el = parse("<message to='a' id='b'><body>x</body><thread>t</thread></message>");
+        let names: Vec<_> = children(el.root()).map(|c| c.name()).collect();
+        assert_eq!(names, ["body", "thread"]);
+        let attrs: Vec<_> = attributes(el.root()).map(|a| a.name()).collect();
+        assert_eq!(attrs, ["to", "id"]);
     }
 }

@@ -14,6 +14,7 @@ mod limits;
 pub mod ns;
 mod owned;
 mod reader;
+pub(crate) mod space;
 mod writer;
 
 pub use element::{Attribute, Children, Element, ElementRef, NodeRef, TextRef};

@@ -16,3 +16,12 @@ pub const XMLNS: &str = "http://www.w3.org/2000/xmlns/";
 pub const STREAMS_ERRORS: &str = "urn:ietf:params:xml:ns:xmpp-streams";
 /// Stanza error conditions (RFC 6120 §8.3).
 pub const STANZAS_ERRORS: &str = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
+/// The content namespaces stanzas are qualified by: `jabber:client`, `jabber:server`
+/// (RFC 6120 §4.8.3) and `jabber:component:accept` (XEP-0114).
+pub const CONTENT: [&str; 3] = [JABBER_CLIENT, JABBER_SERVER, JABBER_COMPONENT_ACCEPT];
+
+/// Whether `ns` is one of the [`CONTENT`] namespaces.
+pub fn is_content(ns: &str) -> bool {
+    CONTENT.contains(&ns)
+}
