@@ -51,7 +51,7 @@ struct OpenStream {
 }
 
 /// Smallest buffer block allocated for input; stanzas are zero-copy slices of these blocks.
-const MIN_BLOCK: usize = 4 * 1024;
+const MIN_BLOCK: usize = 16 * 1024;
 
 /// An incremental, zero-copy XMPP stream reader.
 ///
@@ -91,6 +91,33 @@ pub struct StreamReader {
     stream: Option<OpenStream>,
     /// Prolog bytes (declaration, whitespace) consumed since the (re)start.
     prolog_bytes: usize,
+    /// `buf[..utf8_valid]` is valid UTF-8; validation stops at the first invalid sequence.
+    utf8_valid: usize,
+}
+
+/// The buffer with its validated-UTF-8 prefix: complete tokens below the mark are `&str`
+/// without validating again (RFC 6120 §11.6; DESIGN §4 "validate UTF-8 once per byte").
+#[derive(Clone, Copy)]
+pub(crate) struct Input<'a> {
+    pub(crate) bytes: &'a [u8],
+    valid: usize,
+}
+
+impl<'a> Input<'a> {
+    /// `bytes[start..end]` as text, or `not-well-formed` if it holds invalid UTF-8. Tokens end
+    /// at ASCII delimiters, so a token reaching past the mark contains an invalid sequence.
+    #[allow(unsafe_code)]
+    pub(crate) fn str(&self, start: usize, end: usize) -> Result<&'a str, StreamError> {
+        if end > self.valid {
+            return Err(not_well_formed("invalid UTF-8"));
+        }
+        let b = &self.bytes[start..end];
+        debug_assert!(std::str::from_utf8(b).is_ok());
+        // SAFETY: `bytes[..valid]` passed `str::from_utf8` (see `StreamReader::validate`),
+        // and `start` is a token boundary: an ASCII byte or the start of the buffer, which is
+        // always a token or element boundary, so never inside a multi-byte sequence.
+        Ok(unsafe { std::str::from_utf8_unchecked(b) })
+    }
 }
 
 impl StreamReader {
@@ -104,6 +131,7 @@ impl StreamReader {
             phase: Phase::Prolog { at_start: true },
             stream: None,
             prolog_bytes: 0,
+            utf8_valid: 0,
         }
     }
 
@@ -188,6 +216,7 @@ impl StreamReader {
     fn fail(&mut self, e: &StreamError) {
         self.phase = Phase::Failed(e.clone());
         self.buf = BytesMut::new();
+        self.utf8_valid = 0;
         self.scanner = Scanner::new();
         self.tree.reset();
         self.tree.shrink_idle();
@@ -209,12 +238,30 @@ impl StreamReader {
         }
         self.buf.extend_from_slice(&input[..n]);
         *input = &input[n..];
+        self.validate();
+    }
+
+    /// Extends the validated-UTF-8 prefix over new bytes. An incomplete sequence at the end
+    /// is looked at again (at most 3 bytes) when more arrive; an invalid one stops it for good.
+    fn validate(&mut self) {
+        match std::str::from_utf8(&self.buf[self.utf8_valid..]) {
+            Ok(_) => self.utf8_valid = self.buf.len(),
+            Err(e) => self.utf8_valid += e.valid_up_to(),
+        }
+    }
+
+    fn input(&self) -> Input<'_> {
+        Input {
+            bytes: &self.buf,
+            valid: self.utf8_valid,
+        }
     }
 
     /// Drops the buffer when it holds nothing, so an idle reader holds almost no memory.
     fn release_if_idle(&mut self) {
         if self.buf.is_empty() {
             self.buf = BytesMut::new();
+            self.utf8_valid = 0;
             if self.tree.depth() == 0 {
                 self.tree.shrink_idle();
             }
@@ -225,6 +272,7 @@ impl StreamReader {
     fn consume(&mut self, n: usize) {
         self.buf.advance(n);
         self.scanner.consumed(n);
+        self.utf8_valid -= n;
     }
 
     fn step_prolog(&mut self) -> Result<Option<StreamEvent>, StreamError> {
@@ -261,14 +309,14 @@ impl StreamReader {
             self.check_header_limit(end)?;
             match token {
                 Token::Pi => {
-                    prolog::check_declaration(&self.buf[start..end])?;
+                    prolog::check_declaration(self.input().str(start, end)?)?;
                     self.prolog_bytes += end;
                     self.phase = Phase::Prolog { at_start: false };
                     self.consume(end);
                 }
                 Token::StartTag => {
                     let (header, qname, empty) =
-                        prolog::parse_header(&self.buf[start..end], &self.limits)?;
+                        prolog::parse_header(self.input().str(start, end)?, &self.limits)?;
                     self.consume(end);
                     self.stream = Some(OpenStream {
                         ctx: Arc::clone(&header.context),
@@ -338,13 +386,17 @@ impl StreamReader {
             let Some(stream) = self.stream.as_ref() else {
                 unreachable!("checked above")
             };
+            let input = Input {
+                bytes: &self.buf,
+                valid: self.utf8_valid,
+            };
             let progress = match token {
                 Token::StartTag => {
                     self.tree
-                        .start_tag(&self.buf, start, end, &self.limits, &stream.ctx)?
+                        .start_tag(input, start, end, &self.limits, &stream.ctx)?
                 }
                 Token::EndTag if self.tree.depth() == 0 => {
-                    let name = tree_end_name(&self.buf, start, end)?;
+                    let name = tree::end_tag_name(input, start, end)?;
                     if name != stream.qname.as_bytes() {
                         return Err(not_well_formed(format!(
                             "end tag </{}> does not match <{}>",
@@ -356,14 +408,14 @@ impl StreamReader {
                     self.phase = Phase::Closed;
                     return Ok(Some(StreamEvent::Close));
                 }
-                Token::EndTag => self.tree.end_tag(&self.buf, start, end)?,
+                Token::EndTag => self.tree.end_tag(input, start, end)?,
                 Token::Text => {
-                    self.tree.text(&self.buf, start, end)?;
+                    self.tree.text(input, start, end)?;
                     Progress::Open
                 }
                 Token::Cdata if self.tree.depth() == 0 => return Err(text_at_depth_one()),
                 Token::Cdata => {
-                    self.tree.cdata(&self.buf, start, end)?;
+                    self.tree.cdata(input, start, end)?;
                     Progress::Open
                 }
                 Token::Pi => return Err(scan_error(ScanError::Pi)),
@@ -372,14 +424,11 @@ impl StreamReader {
                 let ctx = Arc::clone(&stream.ctx);
                 let bytes = self.buf.split_to(end).freeze();
                 self.scanner.consumed(end);
+                self.utf8_valid -= end;
                 return Ok(Some(StreamEvent::Element(self.tree.finish(bytes, &ctx))));
             }
         }
     }
-}
-
-fn tree_end_name(buf: &[u8], start: usize, end: usize) -> Result<&[u8], StreamError> {
-    tree::end_tag_name(buf, start, end)
 }
 
 fn whitespace_len(b: &[u8]) -> usize {
@@ -390,11 +439,6 @@ fn whitespace_len(b: &[u8]) -> usize {
 
 pub(crate) fn not_well_formed(text: impl Into<String>) -> StreamError {
     StreamError::of(Cond::NotWellFormed, text)
-}
-
-/// Validates UTF-8 once per token (RFC 6120 §11.6: invalid UTF-8 is not well-formed XML).
-pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, StreamError> {
-    std::str::from_utf8(bytes).map_err(|_| not_well_formed("invalid UTF-8"))
 }
 
 fn too_large(limit: usize) -> StreamError {

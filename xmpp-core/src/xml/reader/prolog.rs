@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use xmlparser::{ElementEnd, Token as XmlToken, Tokenizer};
 
-use super::{not_well_formed, utf8};
+use super::not_well_formed;
 use crate::error::{StreamError, StreamErrorCondition as Cond};
 use crate::xml::escape;
 use crate::xml::header::{StreamContext, StreamHeader, StreamVersion};
@@ -19,8 +19,7 @@ const CONTENT_NAMESPACES: [&str; 3] = [
 ];
 
 /// Checks an XML declaration `<?xml ...?>`: well-formed, version 1.x, UTF-8 only.
-pub(crate) fn check_declaration(bytes: &[u8]) -> Result<(), StreamError> {
-    let text = utf8(bytes)?;
+pub(crate) fn check_declaration(text: &str) -> Result<(), StreamError> {
     if !text.starts_with("<?xml") || !text[5..].starts_with([' ', '\t', '\r', '\n']) {
         return Err(StreamError::of(
             Cond::RestrictedXml,
@@ -65,10 +64,9 @@ pub(crate) fn sniff_encoding(first: &[u8]) -> Option<Result<(), StreamError>> {
 /// header, the stream element's qualified name (to match `</stream:stream>`) and whether
 /// the tag was self-closing.
 pub(crate) fn parse_header(
-    bytes: &[u8],
+    text: &str,
     limits: &Limits,
 ) -> Result<(StreamHeader, String, bool), StreamError> {
-    let text = utf8(bytes)?;
     let mut tokens = Tokenizer::from_fragment(text, 0..text.len());
     let (prefix, local) = match tokens.next() {
         Some(Ok(XmlToken::ElementStart { prefix, local, .. })) => (prefix.as_str(), local.as_str()),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use xmlparser::{ElementEnd, StrSpan, Token as XmlToken, Tokenizer};
 
-use super::{not_well_formed, utf8};
+use super::{Input, not_well_formed};
 use crate::error::{StreamError, StreamErrorCondition as Cond};
 use crate::xml::element::{Element, Node, Span, StrRef, TextKind};
 use crate::xml::escape::{self, RefError};
@@ -107,13 +107,14 @@ impl TreeBuilder {
     /// A start tag at `buf[start..end]`.
     pub(crate) fn start_tag(
         &mut self,
-        buf: &[u8],
+        input: Input<'_>,
         start: usize,
         end: usize,
         limits: &Limits,
         ctx: &StreamContext,
     ) -> Result<Progress, StreamError> {
-        let text = utf8(&buf[start..end])?;
+        let buf = input.bytes;
+        let text = input.str(start, end)?;
         let mut tokens = Tokenizer::from_fragment(text, 0..text.len());
         let (qname, prefix_len) = match tokens.next() {
             Some(Ok(XmlToken::ElementStart {
@@ -265,11 +266,12 @@ impl TreeBuilder {
     /// An end tag at `buf[start..end]`; there is an open element.
     pub(crate) fn end_tag(
         &mut self,
-        buf: &[u8],
+        input: Input<'_>,
         start: usize,
         end: usize,
     ) -> Result<Progress, StreamError> {
-        let qname = end_tag_name(buf, start, end)?;
+        let buf = input.bytes;
+        let qname = end_tag_name(input, start, end)?;
         let open = match self.open.last() {
             Some(o) => *o,
             None => return Err(not_well_formed("end tag without a start tag")),
@@ -294,9 +296,13 @@ impl TreeBuilder {
 
     /// Character data at `buf[start..end]` inside an element: valid UTF-8, XML characters
     /// only, no `]]>`, valid references, all in one pass over the bytes.
-    pub(crate) fn text(&mut self, buf: &[u8], start: usize, end: usize) -> Result<(), StreamError> {
-        let raw = &buf[start..end];
-        utf8(raw)?;
+    pub(crate) fn text(
+        &mut self,
+        input: Input<'_>,
+        start: usize,
+        end: usize,
+    ) -> Result<(), StreamError> {
+        let raw = input.str(start, end)?.as_bytes();
         let kind = match escape::check_text(raw) {
             Ok(true) => TextKind::Escaped,
             Ok(false) => TextKind::Plain,
@@ -312,11 +318,11 @@ impl TreeBuilder {
     /// A CDATA section at `buf[start..end]` inside an element.
     pub(crate) fn cdata(
         &mut self,
-        buf: &[u8],
+        input: Input<'_>,
         start: usize,
         end: usize,
     ) -> Result<(), StreamError> {
-        let text = utf8(&buf[start..end])?;
+        let text = input.str(start, end)?;
         match Tokenizer::from_fragment(text, 0..text.len()).next() {
             Some(Ok(XmlToken::Cdata { text: content, .. })) => {
                 if !content.is_empty() {
@@ -549,8 +555,13 @@ fn qualified_name(
 }
 
 /// The qualified name of an end tag `</name S?>`.
-pub(crate) fn end_tag_name(buf: &[u8], start: usize, end: usize) -> Result<&[u8], StreamError> {
-    let text = utf8(&buf[start..end])?;
+pub(crate) fn end_tag_name(
+    input: Input<'_>,
+    start: usize,
+    end: usize,
+) -> Result<&[u8], StreamError> {
+    let buf = input.bytes;
+    let text = input.str(start, end)?;
     match Tokenizer::from_fragment(text, 0..text.len()).next() {
         Some(Ok(XmlToken::ElementEnd {
             end: ElementEnd::Close(prefix, local),
