@@ -1,6 +1,6 @@
 //! Domainpart preparation: IDNA2008 U-labels, IPv4 and IPv6 literals (RFC 7622 §3.2).
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use core::net::{Ipv4Addr, Ipv6Addr};
 
 use idna::uts46::{AsciiDenyList, Hyphens, Uts46};
 use precis_core::{IdentifierClass, StringClass};
