@@ -14,6 +14,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod jid;
 pub mod stanza;
+pub mod tls;
 pub mod xml;
 
 pub use jid::Jid;
