@@ -39,6 +39,10 @@ const SHA1: &[u8] = &[0x2b, 0x0e, 0x03, 0x02, 0x1a]; // 1.3.14.3.2.26
 /// (RFC 8410): some implementations pick SHA-512 for them, but OpenSSL (and so PostgreSQL
 /// and most servers) has no digest for them, so any value would not interoperate. `None`
 /// also for MD2 and unknown algorithms. Never panics, whatever the input.
+///
+/// ```
+/// assert_eq!(xmpp_core::tls::tls_server_end_point(b"not a certificate"), None);
+/// ```
 #[must_use]
 pub fn tls_server_end_point(cert_der: &[u8]) -> Option<Vec<u8>> {
     let hash = signature_hash(cert_der)?;

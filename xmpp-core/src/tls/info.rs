@@ -55,6 +55,29 @@ pub struct ChannelBindingData {
 }
 
 /// Facts about an established TLS channel, as the engine consumes them.
+///
+/// A client running TLS 1.3 outside the engine would report:
+///
+/// ```
+/// use xmpp_core::tls::{
+///     ALPN_XMPP_CLIENT, ChannelBindingData, TLS_EXPORTER_LABEL, TlsInfo, TlsVersion,
+///     tls_server_end_point,
+/// };
+/// # let chain: Vec<Vec<u8>> = Vec::new();
+/// # let export = |_label: &[u8], _context: &[u8], len: usize| vec![0u8; len];
+/// // `chain`: the server's certificates (DER, end entity first) from the TLS stack;
+/// // `export`: its RFC 5705 / RFC 8446 §7.5 keying-material exporter.
+/// let info = TlsInfo {
+///     version: TlsVersion::Tls13,
+///     channel_binding: ChannelBindingData {
+///         tls_exporter: Some(export(TLS_EXPORTER_LABEL, b"", 32)),
+///         tls_server_end_point: chain.first().and_then(|cert| tls_server_end_point(cert)),
+///     },
+///     peer_certificates: chain,
+///     alpn: Some(ALPN_XMPP_CLIENT.to_vec()),
+/// };
+/// assert!(info.is_tls13());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsInfo {
     /// Negotiated protocol version.

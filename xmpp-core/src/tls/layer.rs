@@ -3,8 +3,9 @@
 //! It wraps rustls's *buffered* [`rustls::Connection`] behind a bytes-in/bytes-out API:
 //! [`TlsLayer::receive`] takes ciphertext from the transport and yields plaintext,
 //! [`TlsLayer::send`] takes plaintext and [`TlsLayer::take_ciphertext`] yields the records
-//! to write. No I/O happens here; the only randomness is the application-chosen crypto
-//! provider's.
+//! to write. No I/O happens here. The only randomness is the application-chosen crypto
+//! provider's, and the only clock read is the config's `TimeProvider` (certificate
+//! validity), both chosen by the application when it builds the rustls config.
 
 use std::io::{self, BufRead, Write};
 use std::sync::Arc;
