@@ -141,7 +141,7 @@ impl ScramClient {
         let server_key = hash.hmac(&salted_password, &[b"Server Key"]);
         let without_proof = format!("c={},r={nonce}", base64::encode(&self.cbind_input));
         let auth_message: [&[u8]; 5] = [
-            self.client_first[self.bare_start..].as_bytes(),
+            &self.client_first.as_bytes()[self.bare_start..],
             b",",
             server_first.as_bytes(),
             b",",

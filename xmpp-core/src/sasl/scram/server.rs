@@ -271,11 +271,11 @@ impl ScramServer {
                 super::ScramFormatError::ExpectedAttribute('p'),
             ));
         };
+        let proof = Fields::new(proof).expect_base64('p')?;
         let mut fields = Fields::new(without_proof);
         let cbind_input = fields.expect_base64('c')?;
         let nonce = fields.expect('r')?;
         fields.extensions()?;
-        let proof = Fields::new(proof).expect_base64('p')?;
 
         if cbind_input != st.cbind_input {
             return Err(SaslServerError::ChannelBindingMismatch);
