@@ -1,35 +1,5 @@
 //! Client mechanism selection and the channel-binding decision (RFC 5802 §6, RFC 9266 §3,
 //! XEP-0440 §Business Rules).
-//!
-//! # What [`ChannelBindingPolicy::Preferred`] (the default) does
-//!
-//! 1. It binds whenever it can: a `-PLUS` mechanism from the preference list that the server
-//!    offers beats every mechanism without channel binding, with the strongest binding type
-//!    both sides support (`tls-exporter`, then `tls-server-end-point`; XEP-0440 rule 7).
-//!    "Both sides" means the types the server announces (XEP-0440); when it announces none,
-//!    its default type is assumed: `tls-exporter` on TLS 1.3 (RFC 9266 §3), `tls-unique`
-//!    on TLS 1.2 (RFC 5802 §6.1).
-//! 2. When the server offers `-PLUS` but none of its types (announced or assumed) can be
-//!    produced here — e.g. a server announcing only `tls-unique` on TLS 1.2 (Prosody 0.12),
-//!    which rustls cannot produce — it falls back to SCRAM without binding and flag `n`.
-//!    This is what XEP-0440 §Security Considerations calls "fine" absent an attacker; it
-//!    departs from rule 6 (abort when `tls-server-end-point` is not announced) to keep such
-//!    servers usable. Use [`ChannelBindingPolicy::Required`] to abort instead.
-//! 3. When the server offers no `-PLUS` mechanism at all and the client could bind, it
-//!    sends `y`, so that a server which did offer `-PLUS` detects the stripped list and
-//!    fails the exchange (RFC 5802 §6). This covers XEP-0440 rule 5 (types announced but no
-//!    `-PLUS` mechanism) through the server's check rather than by aborting.
-//! 4. Otherwise (no TLS, or no binding data available) it uses `n`.
-//!
-//! [`ChannelBindingPolicy::Required`] accepts only a `-PLUS` mechanism (or EXTERNAL over
-//! TLS, where the TLS layer itself authenticates) and fails with
-//! [`SelectError::ChannelBindingUnavailable`] otherwise. When the server announces no
-//! types and its default cannot be produced, it tries `tls-server-end-point`, as XEP-0440
-//! rule 4 allows: the server then either accepts it or fails the exchange, never
-//! downgrades it. [`ChannelBindingPolicy::Disabled`] never binds and always sends `n`.
-//!
-//! PLAIN is chosen without TLS only if [`SelectionContext::allow_plain_without_tls`] is set
-//! (RFC 6120 §13.8: PLAIN sends the password in the clear).
 
 use std::fmt;
 
@@ -49,8 +19,7 @@ pub enum TlsVersion {
 pub enum ChannelBindingPolicy {
     /// Never bind; `-PLUS` mechanisms are not used and the flag is always `n`.
     Disabled,
-    /// Bind when possible, fall back to `n` or `y` otherwise (see the [module
-    /// documentation](self)).
+    /// Bind when possible, fall back to `n` or `y` otherwise (see [`select`]).
     #[default]
     Preferred,
     /// Bind or fail: abort rather than authenticate without channel binding.
@@ -164,8 +133,37 @@ impl fmt::Display for SelectError {
 impl std::error::Error for SelectError {}
 
 /// Picks a mechanism from the server's `offered` list, in the client's `preference` order,
-/// and the channel-binding flag to use with it (see the [module documentation](self) for
-/// the rules).
+/// and the channel-binding flag to use with it.
+///
+/// # What [`ChannelBindingPolicy::Preferred`] (the default) does
+///
+/// 1. It binds whenever it can: a `-PLUS` mechanism from the preference list that the server
+///    offers beats every mechanism without channel binding, with the strongest binding type
+///    both sides support (`tls-exporter`, then `tls-server-end-point`; XEP-0440 rule 7).
+///    "Both sides" means the types the server announces (XEP-0440); when it announces none,
+///    its default type is assumed: `tls-exporter` on TLS 1.3 (RFC 9266 §3), `tls-unique`
+///    on TLS 1.2 (RFC 5802 §6.1).
+/// 2. When the server offers `-PLUS` but none of its types (announced or assumed) can be
+///    produced here — e.g. a server announcing only `tls-unique` on TLS 1.2 (Prosody 0.12),
+///    which rustls cannot produce — it falls back to SCRAM without binding and flag `n`.
+///    This is what XEP-0440 §Security Considerations calls "fine" absent an attacker; it
+///    departs from rule 6 (abort when `tls-server-end-point` is not announced) to keep such
+///    servers usable. Use [`ChannelBindingPolicy::Required`] to abort instead.
+/// 3. When the server offers no `-PLUS` mechanism at all and the client could bind, it
+///    sends `y`, so that a server which did offer `-PLUS` detects the stripped list and
+///    fails the exchange (RFC 5802 §6). This covers XEP-0440 rule 5 (types announced but no
+///    `-PLUS` mechanism) through the server's check rather than by aborting.
+/// 4. Otherwise (no TLS, or no binding data available) it uses `n`.
+///
+/// [`ChannelBindingPolicy::Required`] accepts only a `-PLUS` mechanism (or EXTERNAL over
+/// TLS, where the TLS layer itself authenticates) and fails with
+/// [`SelectError::ChannelBindingUnavailable`] otherwise. When the server announces no
+/// types and its default cannot be produced, it tries `tls-server-end-point`, as XEP-0440
+/// rule 4 allows: the server then either accepts it or fails the exchange, never
+/// downgrades it. [`ChannelBindingPolicy::Disabled`] never binds and always sends `n`.
+///
+/// PLAIN is chosen without TLS only if [`SelectionContext::allow_plain_without_tls`] is set
+/// (RFC 6120 §13.8: PLAIN sends the password in the clear).
 pub fn select(
     offered: &[Mechanism],
     preference: &[Mechanism],
