@@ -13,14 +13,17 @@
 //!   [`PlainCredentials`], [`parse_external`] and [`parse_anonymous`] read the
 //!   single-message mechanisms. [`SaslServerError::condition`] maps each failure to the
 //!   §6.5 condition to send.
-//! - Wire forms: [`base64`] (§6.4.2, §13.9.1), [`SaslFailure`] (§6.5), the XEP-0440
-//!   feature ([`announced_channel_bindings`], [`channel_binding_feature`]).
+//! - Wire forms: [`SaslElement`] (the §6.4 elements), [`offered_mechanisms`] and
+//!   [`mechanisms_feature`] (§6.4.1), [`SaslFailure`] (§6.5), [`base64`] (§6.4.2,
+//!   §13.9.1), the XEP-0440 feature ([`announced_channel_bindings`],
+//!   [`channel_binding_feature`]).
 
 pub mod base64;
 mod channel_binding;
 mod client;
 mod client_error;
 mod condition;
+mod elements;
 mod failure;
 mod mechanism;
 mod password;
@@ -36,6 +39,7 @@ pub use channel_binding::{
 pub use client::{Credentials, DEFAULT_MAX_ITERATIONS, SaslClient};
 pub use client_error::SaslClientError;
 pub use condition::SaslCondition;
+pub use elements::{SaslElement, SaslElementError, mechanisms_feature, offered_mechanisms};
 pub use failure::SaslFailure;
 pub use mechanism::Mechanism;
 pub use password::{PasswordError, prepare_password};
