@@ -2,6 +2,7 @@
 //! selection rules.
 
 mod failure;
+mod no_panic;
 mod rfc_examples;
 mod round_trip;
 mod select;
