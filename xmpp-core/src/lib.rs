@@ -13,6 +13,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod jid;
+pub mod sasl;
 pub mod stanza;
 pub mod tls;
 pub mod xml;
