@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::Mechanism;
+use super::base64::Base64Error;
 use super::password::PasswordError;
 use super::scram::ScramFormatError;
 
@@ -55,6 +56,8 @@ pub enum SaslClientError {
     UnexpectedSuccessData,
     /// A call out of order, or after the exchange ended or failed.
     OutOfOrder,
+    /// The server's SASL data is not strict base 64 (RFC 6120 §13.9.1).
+    Base64(Base64Error),
 }
 
 impl fmt::Display for SaslClientError {
@@ -80,6 +83,7 @@ impl fmt::Display for SaslClientError {
             }
             SaslClientError::UnexpectedSuccessData => f.write_str("unexpected data with success"),
             SaslClientError::OutOfOrder => f.write_str("SASL step out of order"),
+            SaslClientError::Base64(e) => write!(f, "server sent invalid base 64: {e}"),
         }
     }
 }
@@ -89,5 +93,11 @@ impl std::error::Error for SaslClientError {}
 impl From<ScramFormatError> for SaslClientError {
     fn from(e: ScramFormatError) -> Self {
         SaslClientError::Malformed(e)
+    }
+}
+
+impl From<Base64Error> for SaslClientError {
+    fn from(e: Base64Error) -> Self {
+        SaslClientError::Base64(e)
     }
 }

@@ -49,7 +49,7 @@ pub use scram::{
 };
 pub use select::{
     BindingProblem, ChannelBindingPolicy, Gs2FlagKind, SelectError, Selection, SelectionContext,
-    TlsVersion, select,
+    select,
 };
 pub use server_error::SaslServerError;
 pub use single_message::{PlainCredentials, parse_anonymous, parse_external};

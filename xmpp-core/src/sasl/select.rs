@@ -4,15 +4,7 @@
 use std::fmt;
 
 use super::{ChannelBinding, ChannelBindingType, Gs2Flag, Mechanism};
-
-/// The TLS protocol version of the stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TlsVersion {
-    /// TLS 1.2 (or earlier): the default channel binding is `tls-unique` (RFC 5802 §6.1).
-    Tls12,
-    /// TLS 1.3: the default channel binding is `tls-exporter` (RFC 9266 §3).
-    Tls13,
-}
+use crate::tls::TlsVersion;
 
 /// How much the client insists on channel binding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -4,7 +4,7 @@ use crate::sasl::ChannelBindingType::{TlsExporter, TlsServerEndPoint, TlsUnique}
 use crate::sasl::Mechanism::*;
 use crate::sasl::{
     BindingProblem, ChannelBindingPolicy, ChannelBindingType, Gs2Flag, Gs2FlagKind, Mechanism,
-    SelectError, Selection, SelectionContext, TlsVersion, select,
+    SelectError, Selection, SelectionContext, select,
 };
 
 /// RFC 6120 §9.1.2 step 8.
@@ -46,6 +46,7 @@ fn pick(
     select(offered, Mechanism::DEFAULT_PREFERENCE, c).map(|s| (s.mechanism, s.gs2))
 }
 
+use crate::tls::TlsVersion;
 use ChannelBindingPolicy::{Disabled, Preferred, Required};
 use Gs2FlagKind::{ServerLacksSupport as Y, Unsupported as N, Use};
 use TlsVersion::{Tls12, Tls13};
