@@ -5,3 +5,4 @@ mod harness;
 mod liveness;
 mod negotiation;
 mod online;
+mod scram;
