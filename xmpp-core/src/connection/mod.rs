@@ -47,6 +47,7 @@ pub use error::{InputError, NegotiationError, SendError};
 pub use event::{CloseReason, Event, TimeoutKind};
 pub use input::Input;
 
+use self::config::Settings;
 use self::iq_tracker::IqTracker;
 use self::state::{Flags, Phase};
 use self::timers::{Timer, TimerTable};
@@ -83,7 +84,8 @@ pub enum Role {
 /// contract and the crate docs for a complete drive loop.
 #[derive(Debug)]
 pub struct Connection {
-    config: Box<ClientConfig>,
+    role: RoleState,
+    settings: Settings,
     phase: Phase,
     flags: Flags,
     reader: StreamReader,
@@ -118,7 +120,8 @@ impl Connection {
         let mut conn = Connection {
             reader: StreamReader::new(config.limits.clone()),
             rng: Rng::new(config.rng_seed),
-            config: Box::new(config),
+            settings: config.settings(),
+            role: RoleState::Client(Box::new(config)),
             phase: Phase::AwaitHeader,
             flags: Flags::default(),
             out_ctx: Arc::new(ctx),
@@ -137,7 +140,7 @@ impl Connection {
             report_writable: false,
             stats: Stats::default(),
         };
-        if let Some(d) = conn.config.timeouts.negotiation {
+        if let Some(d) = conn.settings.timeouts.negotiation {
             conn.timers.set(Timer::Negotiation, now, d);
         }
         conn.client_start();
@@ -194,7 +197,7 @@ impl Connection {
     /// Whether the engine wants more input: false once closed, after EOF, or while the
     /// application has not drained a backlog of events (backpressure: stop reading).
     pub fn wants_read(&self) -> bool {
-        !self.closed && !self.eof && self.events.len() < self.config.max_events
+        !self.closed && !self.eof && self.events.len() < self.settings.max_events
     }
 
     // ----- inputs -----
@@ -264,7 +267,7 @@ impl Connection {
         self.write_close();
         self.phase = Phase::Closing;
         self.timers.stop_all();
-        let grace = self.config.timeouts.close_grace;
+        let grace = self.settings.timeouts.close_grace;
         self.timers.set(Timer::CloseGrace, self.now, grace);
     }
 
@@ -405,7 +408,7 @@ impl Connection {
     /// Inbound traffic proves the peer alive: reset the ping timers.
     fn on_traffic(&mut self) {
         self.timers.stop(Timer::PingTimeout);
-        if let (Phase::Online, Some(d)) = (&self.phase, self.config.timeouts.ping_interval) {
+        if let (Phase::Online, Some(d)) = (&self.phase, self.settings.timeouts.ping_interval) {
             self.timers.set(Timer::Ping, self.now, d);
         }
     }
@@ -426,7 +429,7 @@ impl Connection {
             Timer::Ping => {
                 if matches!(self.phase, Phase::Online) {
                     self.send_ping();
-                    let d = self.config.timeouts.ping_timeout;
+                    let d = self.settings.timeouts.ping_timeout;
                     self.timers.set(Timer::PingTimeout, self.now, d);
                 }
             }
@@ -446,7 +449,7 @@ impl Connection {
         self.flags.secure = true;
         self.tls_info = Some(info.clone());
         self.events.push_back(Event::Secured(info));
-        self.reader = StreamReader::new(self.config.limits.clone());
+        self.reader = StreamReader::new(self.settings.limits.clone());
         self.client_send_header();
     }
 
@@ -485,7 +488,7 @@ impl Connection {
             self.finish(CloseReason::Negotiation(NegotiationError::Tls(e)));
             return;
         }
-        if let (Phase::Online, Some(d)) = (&self.phase, self.config.timeouts.keepalive) {
+        if let (Phase::Online, Some(d)) = (&self.phase, self.settings.timeouts.keepalive) {
             self.timers.set(Timer::Keepalive, self.now, d);
         }
     }
@@ -546,6 +549,22 @@ impl Connection {
         self.phase = Phase::Closed;
         self.timers.stop_all();
         self.events.push_back(Event::Closed(reason));
+    }
+}
+
+/// The role's own configuration and state.
+#[derive(Debug)]
+enum RoleState {
+    /// The initiating entity.
+    Client(Box<ClientConfig>),
+}
+
+impl Connection {
+    /// The client configuration (client-role code only).
+    fn cc(&self) -> &ClientConfig {
+        match &self.role {
+            RoleState::Client(c) => c,
+        }
     }
 }
 
