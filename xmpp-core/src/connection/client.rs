@@ -414,14 +414,26 @@ impl Connection {
     /// An XEP-0199 ping to our server (client-to-server ping, §4.2).
     pub(super) fn send_ping(&mut self) {
         let id = self.next_id();
-        let domain = self.cc().jid.domain().to_owned();
-        let iq = Iq::builder(IqType::Get, id.clone())
-            .with_to(domain)
+        // Client: to our server (XEP-0199 §4.2). Server: to the client (§4.1), from us.
+        let (to, from) = if self.is_client() {
+            (self.cc().jid.domain().to_owned(), None)
+        } else {
+            let to = self
+                .jid
+                .as_ref()
+                .map(|j| j.as_str().to_owned())
+                .unwrap_or_default();
+            (to, Some(self.sc().domain.clone()))
+        };
+        let mut iq = Iq::builder(IqType::Get, id.clone())
+            .with_to(to.clone())
             .with_payload(XmlElement::new(NS_PING, "ping"))
             .build();
+        if let Some(from) = from {
+            iq.set_attr("from", from);
+        }
         self.write_element(&iq);
-        self.iqs
-            .insert(id, self.cc().jid.domain().parse().ok(), Owner::Ping);
+        self.iqs.insert(id, to.parse().ok(), Owner::Ping);
     }
 
     /// A fresh stanza id from the seeded generator.

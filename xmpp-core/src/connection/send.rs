@@ -127,7 +127,7 @@ impl Connection {
 }
 
 /// Parses `xml` as exactly one depth-1 element of a stream with context `ctx`.
-fn parse_one(
+pub(super) fn parse_one(
     xml: &str,
     limits: Limits,
     ctx: &Arc<crate::xml::StreamContext>,
