@@ -75,7 +75,8 @@ impl Connection {
         let data = match base64::decode_optional(&root.text()) {
             Ok(d) => d.unwrap_or_default(),
             Err(_) => {
-                return self.server_sasl_failure(SaslFailure::new(SaslCondition::IncorrectEncoding));
+                return self
+                    .server_sasl_failure(SaslFailure::new(SaslCondition::IncorrectEncoding));
             }
         };
         let domain = self.sc().domain.clone();
