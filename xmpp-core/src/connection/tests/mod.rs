@@ -7,3 +7,4 @@ mod negotiation;
 mod online;
 mod pair;
 mod scram;
+mod server;

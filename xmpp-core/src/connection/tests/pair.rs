@@ -33,8 +33,6 @@ pub(super) struct Pair {
     pub bind: BindPolicy,
     /// Bytes in flight, to tamper with in tests: (client→server, server→client).
     pub wire: (Vec<u8>, Vec<u8>),
-    /// Applied to server→client bytes before delivery (MITM in tests without TLS).
-    pub tamper: Option<Box<dyn FnMut(Vec<u8>) -> Vec<u8>>>,
 }
 
 impl Pair {
@@ -51,7 +49,6 @@ impl Pair {
             accounts,
             bind: BindPolicy::Accept,
             wire: (Vec::new(), Vec::new()),
-            tamper: None,
         }
     }
 
@@ -80,10 +77,7 @@ impl Pair {
                 progress = true;
             }
             if !self.wire.1.is_empty() {
-                let mut b = std::mem::take(&mut self.wire.1);
-                if let Some(t) = &mut self.tamper {
-                    b = t(b);
-                }
+                let b = std::mem::take(&mut self.wire.1);
                 self.client.handle_input(self.now, Input::Data(&b)).unwrap();
                 progress = true;
             }
