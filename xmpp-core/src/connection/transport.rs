@@ -3,11 +3,11 @@
 
 use bytes::Bytes;
 
-#[cfg(feature = "rustls")]
-use crate::tls::TlsLayer;
 use crate::tls::TlsError;
 #[cfg(feature = "rustls")]
 use crate::tls::TlsInfo;
+#[cfg(feature = "rustls")]
+use crate::tls::TlsLayer;
 
 /// Outbound bytes waiting for `poll_transmit`, plus the TLS layer once started.
 #[derive(Debug, Default)]
