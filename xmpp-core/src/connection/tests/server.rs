@@ -442,3 +442,156 @@ fn input_is_held_while_the_application_decides() {
         Err(crate::connection::AnswerError::NotAsked)
     );
 }
+
+#[test]
+fn external_authenticates_from_the_client_certificate() {
+    let config = ServerConfig::new("im.example.com")
+        .with_mechanisms([Mechanism::External, Mechanism::ScramSha256]);
+    let mut s = Server::new(config);
+    s.feed(CLIENT_HEADER);
+    s.feed("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+    let mut info = tls_info();
+    info.peer_certificates = vec![vec![0x30, 0x03, 0x02, 0x01, 0x01]];
+    s.conn
+        .handle_input(s.now, Input::TlsEstablished(info))
+        .unwrap();
+    s.feed(CLIENT_HEADER);
+    assert!(s.take_out().contains("<mechanism>EXTERNAL</mechanism>"));
+    s.feed("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>=</auth>");
+    match s.events.last() {
+        Some(Event::AuthRequest(AuthRequest::External {
+            authzid: None,
+            peer_certificates,
+        })) => {
+            assert_eq!(peer_certificates.len(), 1)
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        s.conn
+            .answer_auth(s.now, AuthAnswer::Accept { username: None }),
+        Err(crate::connection::AnswerError::Mismatch),
+        "EXTERNAL needs the account named"
+    );
+    s.conn
+        .answer_auth(
+            s.now,
+            AuthAnswer::Accept {
+                username: Some("juliet".into()),
+            },
+        )
+        .unwrap();
+    s.drain();
+    assert_eq!(
+        s.take_out(),
+        "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>"
+    );
+    assert!(s.conn.is_authenticated());
+}
+
+#[test]
+fn rejections_carry_the_applications_condition() {
+    use crate::sasl::SaslCondition;
+    for cond in [
+        SaslCondition::AccountDisabled,
+        SaslCondition::CredentialsExpired,
+        SaslCondition::TemporaryAuthFailure,
+        SaslCondition::MechanismTooWeak,
+    ] {
+        let config = ServerConfig::new("im.example.com")
+            .with_tls_policy(TlsPolicy::Disabled)
+            .with_plain_without_tls(true);
+        let mut s = Server::new(config);
+        s.feed(CLIENT_HEADER);
+        s.take_out();
+        s.feed(
+            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGp1bGlldAB4</auth>",
+        );
+        s.conn.answer_auth(s.now, AuthAnswer::Reject(cond)).unwrap();
+        s.drain();
+        assert_eq!(
+            s.take_out(),
+            format!("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><{cond}/></failure>")
+        );
+        // Another try is allowed.
+        s.feed("<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+        s.assert_stream_error(Cond::PolicyViolation);
+    }
+}
+
+#[test]
+fn invalid_authzid_is_refused() {
+    let config = ServerConfig::new("im.example.com")
+        .with_tls_policy(TlsPolicy::Disabled)
+        .with_plain_without_tls(true);
+    let mut s = Server::new(config);
+    s.feed(CLIENT_HEADER);
+    s.take_out();
+    // authzid romeo@im.example.com, authcid juliet
+    s.feed("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>cm9tZW9AaW0uZXhhbXBsZS5jb20AanVsaWV0AHg=</auth>");
+    assert_eq!(
+        s.take_out(),
+        "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><invalid-authzid/></failure>"
+    );
+}
+
+/// Hostile input at every negotiation stage ends in a stream error, never a panic, and
+/// nothing after the close.
+#[test]
+fn hostile_input_at_every_stage() {
+    let stages: &[&[&str]] = &[
+        &[],
+        &[CLIENT_HEADER],
+        &[
+            CLIENT_HEADER,
+            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGp1bGlldAByMG0zMG15cjBtMzA=</auth>",
+        ],
+        &[
+            CLIENT_HEADER,
+            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>biwsbj1qdWxpZXQscj1hYmM=</auth>",
+        ],
+    ];
+    let hostile = [
+        ("<a><b></a>", Cond::NotWellFormed),
+        ("<!DOCTYPE x>", Cond::RestrictedXml),
+        ("<?pi x?>", Cond::RestrictedXml),
+        ("<x>&ent;</x>", Cond::RestrictedXml),
+        ("<x a='1' a='2'/>", Cond::NotWellFormed),
+        ("<x>\u{0}</x>", Cond::NotWellFormed),
+    ];
+    for (i, stage) in stages.iter().enumerate() {
+        for (bad, cond) in hostile {
+            let config = ServerConfig::new("im.example.com")
+                .with_tls_policy(TlsPolicy::Disabled)
+                .with_plain_without_tls(true);
+            let mut s = Server::new(config);
+            for step in *stage {
+                s.feed(step);
+            }
+            if let Some(Event::AuthRequest(req)) = s.events.last().cloned() {
+                let answer = match req {
+                    AuthRequest::Scram { .. } => AuthAnswer::Keys(None),
+                    _ => AuthAnswer::Accept { username: None },
+                };
+                s.conn.answer_auth(s.now, answer).unwrap();
+                s.drain();
+            }
+            s.take_out();
+            s.feed(bad);
+            let out = s.take_out();
+            // Where a stream header is expected (before the first, after SASL success) the
+            // element is taken as the header, which is in no namespace: `invalid-namespace`
+            // unless the tag itself is malformed first.
+            let header_expected = i == 0 || i == 2;
+            let ok = matches!(s.closed(), Some(CloseReason::LocalError(e))
+                if e.condition == cond || (header_expected && e.condition == Cond::InvalidNamespace));
+            assert!(ok, "stage {i} {bad:?}: {:?} {out}", s.closed());
+            assert!(
+                out.ends_with("</stream:stream>"),
+                "stage {i} {bad:?}: {out}"
+            );
+            s.feed("<message/>");
+            assert_eq!(s.take_out(), "");
+        }
+    }
+}
