@@ -67,7 +67,11 @@ impl Chunker {
                 while !rest.is_empty() {
                     // Mostly short pieces, sometimes long ones, so both kinds of
                     // boundary (mid-token and mid-stanza) are exercised.
-                    let max = if self.next_u64().is_multiple_of(4) { 64 } else { 8 };
+                    let max = if self.next_u64().is_multiple_of(4) {
+                        64
+                    } else {
+                        8
+                    };
                     let n = 1 + (self.next_u64() % max) as usize;
                     let (head, tail) = rest.split_at(n.min(rest.len()));
                     pieces.push(head);
