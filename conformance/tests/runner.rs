@@ -29,6 +29,7 @@ fn client_script() -> Script {
         on_secured: "",
         idle: Some((std::time::Duration::from_secs(30), " ")),
         on_eof: "</stream:stream>",
+        stuck_deadline: false,
     }
 }
 
@@ -263,4 +264,20 @@ fn a_handshake_that_never_starts_fails() {
     let mut script = tls_script();
     script.rules[1].starts_tls = false;
     must_fail(script, TLS, "TLS handshake did not complete");
+}
+
+#[test]
+fn a_deadline_that_does_not_move_after_its_timeout_fails() {
+    let mut script = client_script();
+    script.stuck_deadline = true;
+    must_fail(script, HAPPY, "next deadline is not");
+}
+
+#[test]
+fn time_delivers_each_due_deadline_in_order() {
+    // Three idle periods in one step: three keepalives, each at its own deadline.
+    let text = HAPPY.replace("!time +30s\n!raw C: \\x20", "!time +90s\n!raw C: \\x20\\x20\\x20");
+    run_with(client_script(), &text).unwrap();
+    let text = HAPPY.replace("!time +30s\n!raw C: \\x20", "!time +29s\n!expect-nothing\n!time +1s\n!raw C: \\x20");
+    run_with(client_script(), &text).unwrap();
 }

@@ -48,6 +48,8 @@ pub struct Script {
     /// After this long without input, write `on_timeout`.
     pub idle: Option<(Duration, &'static str)>,
     pub on_eof: &'static str,
+    /// A bug on purpose: handling the idle timeout does not move the deadline.
+    pub stuck_deadline: bool,
 }
 
 pub struct Fake {
@@ -181,7 +183,9 @@ impl Engine for Fake {
             && deadline <= now
         {
             self.write(text);
-            self.deadline = Some(now + d);
+            if !self.script.stuck_deadline {
+                self.deadline = Some(now + d);
+            }
         }
     }
 
