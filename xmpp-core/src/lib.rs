@@ -9,13 +9,20 @@
 //! writer, typed stanza views and builders ([`stanza`]), the RFC 6120 error vocabulary
 //! ([`error`]) with its XML form, and RFC 7622 JIDs ([`Jid`]).
 
+pub mod connection;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod jid;
+mod rng;
+pub mod sasl;
 pub mod stanza;
+pub mod tls;
 pub mod xml;
 
+pub use connection::{
+    ClientConfig, CloseReason, Connection, Event, Input, Output, SendError, TlsMode, TlsPolicy,
+};
 pub use jid::Jid;
 
 #[cfg(test)]

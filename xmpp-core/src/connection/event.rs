@@ -1,0 +1,85 @@
+//! What the engine tells the application.
+
+use crate::Jid;
+use crate::error::StreamError;
+use crate::sasl::Mechanism;
+use crate::tls::TlsInfo;
+use crate::xml::Element;
+
+use super::NegotiationError;
+
+/// An event from [`Connection::poll_event`](super::Connection::poll_event).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// External TLS mode: perform the TLS handshake on the transport now (the server sent
+    /// `<proceed/>`, or direct TLS starts), then report
+    /// [`Input::TlsEstablished`](super::Input::TlsEstablished). The engine writes nothing
+    /// meanwhile.
+    StartTls,
+    /// The stream is encrypted (RFC 6120 §5).
+    Secured(TlsInfo),
+    /// SASL succeeded (RFC 6120 §6) with this mechanism.
+    Authenticated {
+        /// The mechanism used.
+        mechanism: Mechanism,
+    },
+    /// Resource binding (and legacy session, if required) is done: stanzas flow.
+    Online {
+        /// The full JID the server bound (RFC 6120 §7).
+        jid: Jid,
+    },
+    /// A received stanza (`message`, `presence`, or an `iq` that is not a response to one
+    /// of ours): the zero-copy element, namespace context included. Responses that match
+    /// no request of ours (unknown id, or from another sender) arrive here too.
+    Stanza(Element),
+    /// The response (`result` or `error`) to an iq we sent, matched by id and sender.
+    IqResponse {
+        /// The id of our request.
+        id: String,
+        /// The response.
+        stanza: Element,
+    },
+    /// The outbound queue drained after `send` reported it full.
+    Writable,
+    /// The connection is over: drain `poll_transmit` (a final `<stream:error/>` or
+    /// `</stream:stream>` may be queued), then close the transport. Emitted once; all
+    /// later input is ignored.
+    Closed(CloseReason),
+}
+
+/// Why the connection ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CloseReason {
+    /// We closed with [`close`](super::Connection::close) and the peer answered (or the
+    /// transport ended) within the grace period.
+    Local,
+    /// The peer closed its stream cleanly; we answered with ours.
+    Remote,
+    /// The peer sent this stream error (RFC 6120 §4.9); `see_other_host` is in it.
+    RemoteError(StreamError),
+    /// We detected a peer fault and sent this stream error.
+    LocalError(StreamError),
+    /// Negotiation failed on our side of the policy (TLS not offered, no usable SASL
+    /// mechanism, bind refused, ...).
+    Negotiation(NegotiationError),
+    /// A timer expired.
+    Timeout(TimeoutKind),
+    /// The transport reached end of file without a stream close.
+    Eof,
+    /// The application reported [`Input::TransportFailed`](super::Input::TransportFailed).
+    TransportFailed,
+}
+
+/// Which timer ended the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Negotiation did not complete in time.
+    Negotiation,
+    /// A ping (or any traffic) did not come back in time.
+    Ping,
+    /// The peer did not answer our `</stream:stream>` in time.
+    CloseGrace,
+}

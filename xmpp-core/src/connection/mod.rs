@@ -1,0 +1,561 @@
+//! The connection: one XMPP stream as a deterministic state machine.
+//!
+//! Method groups (quinn-proto's layout):
+//!
+//! - **getters** (`&self`): [`is_online`](Connection::is_online),
+//!   [`jid`](Connection::jid), [`wants_read`](Connection::wants_read), [`stats`](Connection::stats), …
+//! - **inputs**: [`handle_input`](Connection::handle_input) with an [`Input`];
+//! - **commands**: [`send`](Connection::send), [`send_iq`](Connection::send_iq),
+//!   [`send_raw`](Connection::send_raw), [`close`](Connection::close);
+//! - **outputs**: [`poll_transmit`](Connection::poll_transmit),
+//!   [`poll_event`](Connection::poll_event), [`poll_timeout`](Connection::poll_timeout),
+//!   and [`poll_output`](Connection::poll_output) which returns the next of the three.
+//!
+//! **Drain contract.** After every input or command, call `poll_transmit` until `None`
+//! (write those bytes in order), `poll_event` until `None`, then `poll_timeout` and arm
+//! one timer for the deadline it returns (`None`: no timer). When the timer fires, feed
+//! [`Input::Timeout`]. Time is always the caller's `now`; the engine never goes back in time.
+//!
+//! **Errors.** A peer fault never comes back as `Err`: the engine queues the RFC 6120
+//! `<stream:error/>` (or `</stream:stream>`) for `poll_transmit` and emits
+//! [`Event::Closed`] once; later input is ignored. A caller fault (sending before online,
+//! a malformed stanza, a full queue, data after EOF) returns an error and changes nothing.
+
+mod client;
+mod config;
+mod error;
+mod event;
+mod features;
+mod input;
+mod iq_tracker;
+mod send;
+mod state;
+mod timers;
+mod transport;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+
+pub use config::{ClientConfig, DEFAULT_MECHANISMS, FromPolicy, Timeouts, TlsMode, TlsPolicy};
+pub use error::{InputError, NegotiationError, SendError};
+pub use event::{CloseReason, Event, TimeoutKind};
+pub use input::Input;
+
+use self::iq_tracker::IqTracker;
+use self::state::{Flags, Phase};
+use self::timers::{Timer, TimerTable};
+use self::transport::Transport;
+use crate::Jid;
+use crate::error::{StreamError, StreamErrorCondition};
+use crate::rng::Rng;
+use crate::tls::TlsInfo;
+use crate::xml::{StreamContext, StreamEvent, StreamHeader, StreamReader, Writer, ns};
+
+/// Counters for the life of a connection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Bytes received from the transport (before TLS decryption).
+    pub bytes_in: u64,
+    /// Bytes handed out by `poll_transmit`.
+    pub bytes_out: u64,
+    /// Stanzas received.
+    pub stanzas_in: u64,
+    /// Stanzas sent.
+    pub stanzas_out: u64,
+}
+
+/// Which side of the stream this connection plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Role {
+    /// The initiating entity of a client-to-server stream (RFC 6120 §4.1).
+    Client,
+}
+
+/// One XMPP stream as a sans-IO state machine. See the [module docs](self) for the
+/// contract and the crate docs for a complete drive loop.
+#[derive(Debug)]
+pub struct Connection {
+    config: Box<ClientConfig>,
+    phase: Phase,
+    flags: Flags,
+    reader: StreamReader,
+    /// Our stream's namespace context (content namespace, `stream` prefix, `xml:lang`).
+    out_ctx: Arc<StreamContext>,
+    /// Whether our header for the current stream is written.
+    header_sent: bool,
+    peer_header: Option<StreamHeader>,
+    transport: Transport,
+    plain_in: Vec<u8>,
+    events: VecDeque<Event>,
+    timers: TimerTable,
+    rng: Rng,
+    iqs: IqTracker,
+    tls_info: Option<TlsInfo>,
+    jid: Option<Jid>,
+    now: Instant,
+    eof: bool,
+    closed: bool,
+    report_writable: bool,
+    stats: Stats,
+}
+
+impl Connection {
+    /// A client-role connection, started at `now`: its first bytes (the stream header, or
+    /// a ClientHello for direct TLS) are ready in `poll_transmit`.
+    pub fn client(config: ClientConfig, now: Instant) -> Connection {
+        let mut ctx = StreamContext::new(ns::JABBER_CLIENT).with_prefix("stream", ns::STREAM);
+        if let Some(lang) = &config.lang {
+            ctx = ctx.with_lang(lang.clone());
+        }
+        let mut conn = Connection {
+            reader: StreamReader::new(config.limits.clone()),
+            rng: Rng::new(config.rng_seed),
+            config: Box::new(config),
+            phase: Phase::AwaitHeader,
+            flags: Flags::default(),
+            out_ctx: Arc::new(ctx),
+            header_sent: false,
+            peer_header: None,
+            transport: Transport::default(),
+            plain_in: Vec::new(),
+            events: VecDeque::new(),
+            timers: TimerTable::default(),
+            iqs: IqTracker::default(),
+            tls_info: None,
+            jid: None,
+            now,
+            eof: false,
+            closed: false,
+            report_writable: false,
+            stats: Stats::default(),
+        };
+        if let Some(d) = conn.config.timeouts.negotiation {
+            conn.timers.set(Timer::Negotiation, now, d);
+        }
+        conn.client_start();
+        conn
+    }
+
+    // ----- getters -----
+
+    /// The role this connection plays.
+    pub fn role(&self) -> Role {
+        Role::Client
+    }
+
+    /// Whether negotiation is complete and stanzas flow.
+    pub fn is_online(&self) -> bool {
+        matches!(self.phase, Phase::Online)
+    }
+
+    /// Whether the connection has ended ([`Event::Closed`] was queued).
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Whether the stream is encrypted.
+    pub fn is_secure(&self) -> bool {
+        self.flags.secure
+    }
+
+    /// Whether SASL succeeded.
+    pub fn is_authenticated(&self) -> bool {
+        self.flags.authenticated
+    }
+
+    /// The full JID bound to this stream, once online.
+    pub fn jid(&self) -> Option<&Jid> {
+        self.jid.as_ref()
+    }
+
+    /// The peer's current stream header.
+    pub fn peer_header(&self) -> Option<&StreamHeader> {
+        self.peer_header.as_ref()
+    }
+
+    /// The TLS session's details, once secured.
+    pub fn tls_info(&self) -> Option<&TlsInfo> {
+        self.tls_info.as_ref()
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// Whether the engine wants more input: false once closed, after EOF, or while the
+    /// application has not drained a backlog of events (backpressure: stop reading).
+    pub fn wants_read(&self) -> bool {
+        !self.closed && !self.eof && self.events.len() < self.config.max_events
+    }
+
+    // ----- inputs -----
+
+    /// Feeds one input. A peer fault is not an error here (see the module docs); `Err`
+    /// means the input itself was a caller fault and was ignored.
+    pub fn handle_input(&mut self, now: Instant, input: Input<'_>) -> Result<(), InputError> {
+        self.advance(now);
+        if self.closed {
+            return Ok(());
+        }
+        match input {
+            Input::Data(data) => {
+                if self.eof {
+                    return Err(InputError::AfterEof);
+                }
+                self.on_data(data);
+            }
+            Input::Eof => {
+                self.eof = true;
+                let reason = if matches!(self.phase, Phase::Closing) {
+                    CloseReason::Local
+                } else {
+                    CloseReason::Eof
+                };
+                self.finish(reason);
+            }
+            Input::Timeout => {
+                while !self.closed {
+                    let Some(timer) = self.timers.pop_expired(self.now) else {
+                        break;
+                    };
+                    self.on_timer(timer);
+                }
+            }
+            Input::TransportFailed => {
+                self.transport.discard();
+                self.finish(CloseReason::TransportFailed);
+            }
+            Input::TlsEstablished(info) => {
+                if !matches!(self.phase, Phase::AwaitTlsExternal) {
+                    return Err(InputError::UnexpectedTls);
+                }
+                self.on_secured(info);
+            }
+        }
+        Ok(())
+    }
+
+    // ----- commands -----
+
+    /// Closes the stream (RFC 6120 §4.4): `</stream:stream>` is queued and the engine waits
+    /// up to [`Timeouts::close_grace`] for the peer's. During SASL an `<abort/>` goes
+    /// first. Closing a closed connection does nothing.
+    pub fn close(&mut self, now: Instant) {
+        self.advance(now);
+        if self.closed || matches!(self.phase, Phase::Closing) {
+            return;
+        }
+        if !self.header_sent {
+            self.finish(CloseReason::Local);
+            return;
+        }
+        if matches!(self.phase, Phase::Sasl { .. }) {
+            self.write_element(&crate::xml::XmlElement::new(crate::sasl::NS_SASL, "abort"));
+        }
+        self.write_close();
+        self.phase = Phase::Closing;
+        self.timers.stop_all();
+        let grace = self.config.timeouts.close_grace;
+        self.timers.set(Timer::CloseGrace, self.now, grace);
+    }
+
+    // ----- outputs -----
+
+    /// The next bytes to write to the transport, in order.
+    pub fn poll_transmit(&mut self) -> Option<Bytes> {
+        let out = self.transport.take();
+        if let Some(b) = &out {
+            self.stats.bytes_out += b.len() as u64;
+        }
+        if self.report_writable && !self.closed {
+            self.report_writable = false;
+            self.events.push_back(Event::Writable);
+        }
+        out
+    }
+
+    /// The next event for the application.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// The next deadline at which to feed [`Input::Timeout`]; `None`: no timer.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if self.closed {
+            None
+        } else {
+            self.timers.next()
+        }
+    }
+
+    /// The next output of any kind: transmit first, then events, then the deadline.
+    /// Handy for tests and simple loops; `None` when there is nothing to transmit, no
+    /// event and no deadline.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        if let Some(b) = self.poll_transmit() {
+            return Some(Output::Transmit(b));
+        }
+        if let Some(e) = self.poll_event() {
+            return Some(Output::Event(e));
+        }
+        self.poll_timeout().map(Output::Timeout)
+    }
+
+    // ----- internals shared by the roles -----
+
+    /// Moves the clock forward (never back).
+    fn advance(&mut self, now: Instant) {
+        if now > self.now {
+            self.now = now;
+        }
+    }
+
+    fn on_data(&mut self, data: &[u8]) {
+        self.stats.bytes_in += data.len() as u64;
+        self.on_traffic();
+        match self.phase {
+            Phase::AwaitTlsExternal => {
+                // The application handles TLS itself and must not hand us its records.
+                self.fail(
+                    StreamError::new(StreamErrorCondition::PolicyViolation)
+                        .with_text("data received while the TLS handshake was pending"),
+                );
+                return;
+            }
+            Phase::Closed => return,
+            _ => {}
+        }
+        #[cfg(feature = "rustls")]
+        if self.transport.has_tls() {
+            let mut plain = std::mem::take(&mut self.plain_in);
+            plain.clear();
+            match self.transport.receive_tls(data, &mut plain) {
+                Err(e) => {
+                    self.transport.discard();
+                    self.finish(CloseReason::Negotiation(NegotiationError::Tls(e)));
+                }
+                Ok(established) => {
+                    if let Some(info) = established {
+                        self.on_secured(info);
+                    }
+                    if !plain.is_empty() {
+                        self.on_plaintext(&plain);
+                    }
+                }
+            }
+            self.plain_in = plain;
+            return;
+        }
+        self.on_plaintext(data);
+    }
+
+    /// Runs plaintext through the XML reader and the role's state machine.
+    fn on_plaintext(&mut self, data: &[u8]) {
+        let mut input = data;
+        while !self.closed {
+            if matches!(self.phase, Phase::ProceedReceived) {
+                // RFC 6120 §5.4.3.3 / DESIGN §6: nothing may follow <proceed/> in plaintext
+                // (STARTTLS command injection); refuse in plaintext, before any TLS starts.
+                if !input.is_empty() || !self.reader.buffered().is_empty() {
+                    self.fail(
+                        StreamError::new(StreamErrorCondition::PolicyViolation)
+                            .with_text("plaintext data after <proceed/> (STARTTLS injection)"),
+                    );
+                } else {
+                    self.client_start_tls();
+                }
+                return;
+            }
+            match self.reader.next_event(&mut input) {
+                Ok(None) => return,
+                Ok(Some(event)) => self.on_stream_event(event),
+                Err(e) => {
+                    self.fail(e);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn on_stream_event(&mut self, event: StreamEvent) {
+        match event {
+            StreamEvent::Header(h) => self.client_on_header(h),
+            StreamEvent::Element(el) => self.client_on_element(el),
+            StreamEvent::Whitespace => {}
+            StreamEvent::Close => {
+                if matches!(self.phase, Phase::Closing) {
+                    self.finish(CloseReason::Local);
+                } else {
+                    self.write_close();
+                    self.finish(CloseReason::Remote);
+                }
+            }
+        }
+    }
+
+    /// Inbound traffic proves the peer alive: reset the ping timers.
+    fn on_traffic(&mut self) {
+        self.timers.stop(Timer::PingTimeout);
+        if let (Phase::Online, Some(d)) = (&self.phase, self.config.timeouts.ping_interval) {
+            self.timers.set(Timer::Ping, self.now, d);
+        }
+    }
+
+    fn on_timer(&mut self, timer: Timer) {
+        match timer {
+            Timer::Negotiation => {
+                if !matches!(self.phase, Phase::Online | Phase::Closing) {
+                    self.fail_timeout(TimeoutKind::Negotiation, "stream negotiation took too long");
+                }
+            }
+            Timer::Keepalive => {
+                if matches!(self.phase, Phase::Online) {
+                    // RFC 6120 §4.6.1: a single space keeps NATs and the peer's idle timer happy.
+                    self.write_raw(b" ");
+                }
+            }
+            Timer::Ping => {
+                if matches!(self.phase, Phase::Online) {
+                    self.send_ping();
+                    let d = self.config.timeouts.ping_timeout;
+                    self.timers.set(Timer::PingTimeout, self.now, d);
+                }
+            }
+            Timer::PingTimeout => {
+                self.fail_timeout(TimeoutKind::Ping, "no answer to XEP-0199 ping");
+            }
+            Timer::CloseGrace => {
+                self.transport.close_tls();
+                self.finish(CloseReason::Timeout(TimeoutKind::CloseGrace));
+            }
+        }
+    }
+
+    /// TLS is up (embedded handshake done, or the application reported it): restart the
+    /// stream over it (RFC 6120 §5.4.3.3).
+    fn on_secured(&mut self, info: TlsInfo) {
+        self.flags.secure = true;
+        self.tls_info = Some(info.clone());
+        self.events.push_back(Event::Secured(info));
+        self.reader = StreamReader::new(self.config.limits.clone());
+        self.client_send_header();
+    }
+
+    /// Restarts the stream after SASL success (RFC 6120 §6.4.6): a new header from us, a
+    /// new stream from the peer; bytes already received belong to it and are kept.
+    fn restart_stream(&mut self) {
+        self.reader.restart();
+        self.peer_header = None;
+        self.client_send_header();
+    }
+
+    /// Writes our stream header and waits for the peer's.
+    fn write_header(&mut self, header: &StreamHeader) {
+        self.write_raw_with(|out| Writer::stream_header(out, header));
+        self.header_sent = true;
+        self.phase = Phase::AwaitHeader;
+    }
+
+    fn write_close(&mut self) {
+        self.write_raw_with(|out| Writer::stream_close(out, Some("stream")));
+    }
+
+    /// Writes one element in our stream's context.
+    fn write_element(&mut self, el: &crate::xml::XmlElement) {
+        let ctx = Arc::clone(&self.out_ctx);
+        self.write_raw_with(|out| Writer::new(out, &ctx).xml_element(el));
+    }
+
+    fn write_raw(&mut self, bytes: &[u8]) {
+        self.write_raw_with(|out| out.extend_from_slice(bytes));
+    }
+
+    fn write_raw_with(&mut self, f: impl FnOnce(&mut Vec<u8>)) {
+        if let Err(e) = self.transport.write_with(f) {
+            self.transport.discard();
+            self.finish(CloseReason::Negotiation(NegotiationError::Tls(e)));
+            return;
+        }
+        if let (Phase::Online, Some(d)) = (&self.phase, self.config.timeouts.keepalive) {
+            self.timers.set(Timer::Keepalive, self.now, d);
+        }
+    }
+
+    /// A peer fault: send the stream error (after our header if none was sent yet, RFC 6120
+    /// §4.9.1.3), close our stream, report.
+    fn fail(&mut self, error: StreamError) {
+        if self.closed {
+            return;
+        }
+        if self.can_write_xml() {
+            if !self.header_sent {
+                self.client_send_header();
+            }
+            self.write_element(&error.to_element());
+            self.write_close();
+            self.transport.close_tls();
+        }
+        self.finish(CloseReason::LocalError(error));
+    }
+
+    /// A negotiation failure on our policy's side: close our stream cleanly and report.
+    fn fail_negotiation(&mut self, error: NegotiationError) {
+        if self.closed {
+            return;
+        }
+        if self.can_write_xml() && self.header_sent {
+            self.write_close();
+            self.transport.close_tls();
+        }
+        self.finish(CloseReason::Negotiation(error));
+    }
+
+    fn fail_timeout(&mut self, kind: TimeoutKind, text: &str) {
+        if self.can_write_xml() && self.header_sent {
+            let e = StreamError::new(StreamErrorCondition::ConnectionTimeout).with_text(text);
+            self.write_element(&e.to_element());
+            self.write_close();
+            self.transport.close_tls();
+        }
+        self.finish(CloseReason::Timeout(kind));
+    }
+
+    /// Whether XML can be written now (not during a TLS handshake).
+    fn can_write_xml(&self) -> bool {
+        !matches!(
+            self.phase,
+            Phase::TlsHandshake | Phase::AwaitTlsExternal | Phase::Closed
+        )
+    }
+
+    /// Ends the connection: one `Closed` event, timers off, later input ignored.
+    fn finish(&mut self, reason: CloseReason) {
+        if self.closed {
+            return;
+        }
+        self.closed = true;
+        self.phase = Phase::Closed;
+        self.timers.stop_all();
+        self.events.push_back(Event::Closed(reason));
+    }
+}
+
+/// One output of [`Connection::poll_output`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// Bytes to write.
+    Transmit(Bytes),
+    /// An event.
+    Event(Event),
+    /// The next deadline.
+    Timeout(Instant),
+}
