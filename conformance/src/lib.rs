@@ -49,3 +49,4 @@ pub mod runner;
 pub mod tls_peer;
 pub mod transcript;
 pub mod xml;
+pub mod xmpp;

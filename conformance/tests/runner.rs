@@ -276,8 +276,14 @@ fn a_deadline_that_does_not_move_after_its_timeout_fails() {
 #[test]
 fn time_delivers_each_due_deadline_in_order() {
     // Three idle periods in one step: three keepalives, each at its own deadline.
-    let text = HAPPY.replace("!time +30s\n!raw C: \\x20", "!time +90s\n!raw C: \\x20\\x20\\x20");
+    let text = HAPPY.replace(
+        "!time +30s\n!raw C: \\x20",
+        "!time +90s\n!raw C: \\x20\\x20\\x20",
+    );
     run_with(client_script(), &text).unwrap();
-    let text = HAPPY.replace("!time +30s\n!raw C: \\x20", "!time +29s\n!expect-nothing\n!time +1s\n!raw C: \\x20");
+    let text = HAPPY.replace(
+        "!time +30s\n!raw C: \\x20",
+        "!time +29s\n!expect-nothing\n!time +1s\n!raw C: \\x20",
+    );
     run_with(client_script(), &text).unwrap();
 }
