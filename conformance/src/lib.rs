@@ -33,9 +33,23 @@
 //!   up to the new time; after each timeout the engine's next deadline must be later.
 //! - **Chunking under TLS** splits the plaintext; each piece is sent as its own records.
 //!
-//! Server-role transcripts that the engine cannot play yet live in
-//! `conformance/transcripts-pending/server/`; they are not run by default (pass the folder
-//! to run them).
+//! # Bundled and pending transcripts
+//!
+//! `conformance/transcripts/` holds the suite: every file there passes against `xmpp-core`
+//! whole, byte by byte and in random splits, and `cargo test -p conformance` checks that.
+//! Transcripts that cannot pass yet are kept, not skipped, in
+//! `conformance/transcripts-pending/`, which is not run by default (pass the folder to run
+//! it):
+//!
+//! - `server/`: server-role transcripts (RFC 6120 §9.1 as printed, and its step 12 alt);
+//!   `xmpp-core` has no server role yet, so the adapter refuses them.
+//! - `engine-bugs/`: transcripts that state what the RFC requires where `xmpp-core`
+//!   currently does something else; each file says what the engine does instead.
+//!
+//! The production engine is [`xmpp::start`]: `xmpp_core::Connection` in the client role with
+//! embedded rustls (ring provider) trusting the runner's throwaway CA. Header keys that only
+//! concern the server role (`server-nonce`, `salt`, `iterations`, `stream-ids`) are parsed
+//! and handed to the engine factory; the client-role adapter has no use for them.
 
 pub mod canon;
 pub mod chunking;
