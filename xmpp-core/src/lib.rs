@@ -21,7 +21,8 @@ pub mod tls;
 pub mod xml;
 
 pub use connection::{
-    ClientConfig, CloseReason, Connection, Event, Input, Output, SendError, TlsMode, TlsPolicy,
+    AuthAnswer, AuthRequest, BindAnswer, ClientConfig, CloseReason, Connection, Event, Input,
+    Output, SendError, ServerConfig, TlsMode, TlsPolicy,
 };
 pub use jid::Jid;
 

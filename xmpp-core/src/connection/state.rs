@@ -73,6 +73,15 @@ pub(crate) enum Phase {
         /// The request id.
         id: String,
     },
+    /// Server: header and features sent; waiting for the client's next step.
+    ServerReady,
+    /// Server: SASL in progress.
+    ServerSasl(super::server_sasl::ServerSasl),
+    /// Server: the bind request with this id waits for the application.
+    ServerBind {
+        /// The request id.
+        id: String,
+    },
     /// Stanzas flow.
     Online,
     /// We sent `</stream:stream>`; waiting for the peer's.

@@ -71,6 +71,17 @@ impl Transport {
         Ok(())
     }
 
+    /// Starts embedded TLS as a server (the client's ClientHello comes next).
+    #[cfg(feature = "rustls")]
+    pub(crate) fn start_server_tls(
+        &mut self,
+        config: std::sync::Arc<rustls::ServerConfig>,
+        cert_der: Option<Vec<u8>>,
+    ) -> Result<(), TlsError> {
+        self.tls = Some(TlsLayer::server(config, cert_der)?);
+        Ok(())
+    }
+
     /// Feeds received ciphertext to the embedded TLS layer (only when
     /// [`has_tls`](Self::has_tls)): plaintext is appended to `plain`, handshake replies
     /// are queued. Returns the handshake result the first time the handshake completes.

@@ -5,4 +5,5 @@ mod harness;
 mod liveness;
 mod negotiation;
 mod online;
+mod pair;
 mod scram;

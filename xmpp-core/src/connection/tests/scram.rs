@@ -41,7 +41,12 @@ fn rfc6120_9_1_scram_sha1_byte_exact() {
          Yz1iaXdzLHI9b01zVEFBd0FBQUFNQUFBQU5QMFRBQUFBQUFCUFUwQUFlMTI0Njk1Yi02OWE5LTRkZTYtOWMzMC1iNTFiMzgwOGM1OWUscD1VQTU3dE0vU3ZwQVRCa0gyRlhzMFdEWHZKWXc9</response>"
     );
     h.feed("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>dj1wTk5ERlZFUXh1WHhDb1NFaVc4R0VaKzFSU289</success>");
-    assert_eq!(h.take_events(), vec![Event::Authenticated { mechanism: Mechanism::ScramSha1 }]);
+    assert_eq!(
+        h.take_events(),
+        vec![Event::Authenticated {
+            mechanism: Mechanism::ScramSha1
+        }]
+    );
     assert_eq!(
         h.take_out(),
         "<?xml version='1.0'?><stream:stream xmlns='jabber:client' \
@@ -62,7 +67,9 @@ fn wrong_server_signature_aborts() {
     assert_eq!(h.take_out(), "</stream:stream>");
     assert_eq!(
         h.closed_reason(),
-        Some(&CloseReason::Negotiation(NegotiationError::Sasl(SaslClientError::ServerSignatureMismatch)))
+        Some(&CloseReason::Negotiation(NegotiationError::Sasl(
+            SaslClientError::ServerSignatureMismatch
+        )))
     );
     assert!(!h.conn.is_authenticated());
 }
@@ -74,9 +81,18 @@ fn malformed_challenge_aborts_with_abort() {
         h.feed(SERVER_HEADER);
         h.feed(SASL_FEATURES);
         h.take_out();
-        h.feed(&format!("<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{bad}</challenge>"));
-        assert_eq!(h.take_out(), "<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/></stream:stream>", "{bad}");
-        assert!(matches!(h.closed_reason(), Some(CloseReason::Negotiation(NegotiationError::Sasl(_)))));
+        h.feed(&format!(
+            "<challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{bad}</challenge>"
+        ));
+        assert_eq!(
+            h.take_out(),
+            "<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/></stream:stream>",
+            "{bad}"
+        );
+        assert!(matches!(
+            h.closed_reason(),
+            Some(CloseReason::Negotiation(NegotiationError::Sasl(_)))
+        ));
     }
 }
 
@@ -88,5 +104,8 @@ fn close_during_sasl_sends_abort_first() {
     h.take_out();
     h.conn.close(h.now);
     h.drain();
-    assert_eq!(h.take_out(), "<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/></stream:stream>");
+    assert_eq!(
+        h.take_out(),
+        "<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/></stream:stream>"
+    );
 }
