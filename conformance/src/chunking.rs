@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::rng::SplitMix64;
+
 /// One way of feeding input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Plan {
@@ -34,26 +36,20 @@ impl fmt::Display for Plan {
 #[derive(Debug, Clone)]
 pub struct Chunker {
     plan: Plan,
-    state: u64,
+    rng: SplitMix64,
 }
 
 impl Chunker {
     /// A chunker for `plan`.
     pub fn new(plan: Plan) -> Chunker {
-        let state = match plan {
-            Plan::Random(seed) => seed ^ 0x9E37_79B9_7F4A_7C15,
+        let seed = match plan {
+            Plan::Random(seed) => seed,
             _ => 0,
         };
-        Chunker { plan, state }
-    }
-
-    /// splitmix64: small, seedable, good enough for piece sizes.
-    fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        Chunker {
+            plan,
+            rng: SplitMix64::new(seed),
+        }
     }
 
     /// The pieces of `data`, in order; their concatenation is `data`.
@@ -67,12 +63,12 @@ impl Chunker {
                 while !rest.is_empty() {
                     // Mostly short pieces, sometimes long ones, so both kinds of
                     // boundary (mid-token and mid-stanza) are exercised.
-                    let max = if self.next_u64().is_multiple_of(4) {
+                    let max = if self.rng.next_u64().is_multiple_of(4) {
                         64
                     } else {
                         8
                     };
-                    let n = 1 + (self.next_u64() % max) as usize;
+                    let n = 1 + (self.rng.next_u64() % max) as usize;
                     let (head, tail) = rest.split_at(n.min(rest.len()));
                     pieces.push(head);
                     rest = tail;

@@ -5,7 +5,7 @@
 
 use xmlparser::{ElementEnd, Token, Tokenizer};
 
-use crate::xml::{NS_SASL, NS_STREAMS, Scope};
+use crate::xml::{NS_SASL, Scope};
 
 /// A compacted input step and what it does to the stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +58,10 @@ pub fn compact(text: &str, ctx: &mut Scope) -> Result<Compacted, String> {
                     let sasl = ns == NS_SASL;
                     sasl_success |= sasl && local == "success";
                     if end == ElementEnd::Open {
-                        if scopes.is_empty() && local == "stream" && ns == NS_STREAMS {
+                        // Any depth-0 `stream` opens a stream, whatever its namespace: a
+                        // header with a wrong namespace still owes the peer a response
+                        // header (RFC 6120 §4.9.1.3).
+                        if scopes.is_empty() && local == "stream" {
                             stream_opens += 1;
                             *ctx = scope;
                         } else {
@@ -157,6 +160,8 @@ mod tests {
         assert_eq!(c.stream_opens, 1);
         assert_eq!(ctx.default_ns.as_deref(), Some("jabber:client"));
         assert!(c.text.starts_with("<?xml version='1.0'?><stream:stream"));
+        let wrong = compact("<s:stream xmlns:s='urn:wrong'>", &mut Scope::default()).unwrap();
+        assert_eq!(wrong.stream_opens, 1);
     }
 
     #[test]

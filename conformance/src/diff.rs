@@ -97,14 +97,36 @@ fn render_element(
     }
 }
 
-/// A unified-style diff: `  ` common lines, `- ` expected only, `+ ` actual only.
+/// Whether a rendered actual line matches a rendered expected one, `{any}` in the expected
+/// line standing for any run of characters (so wildcards do not show up as differences).
+fn line_matches(expected: &str, actual: &str) -> bool {
+    let mut parts = expected.split(crate::xml::ANY);
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = actual.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
+}
+
+/// A unified-style diff: `  ` common lines (shown as the actual output), `- ` expected only,
+/// `+ ` actual only.
 pub fn diff_lines(expected: &[String], actual: &[String]) -> String {
     let (n, m) = (expected.len(), actual.len());
     // lcs[i][j] = length of the longest common subsequence of expected[i..] and actual[j..].
     let mut lcs = vec![vec![0usize; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            lcs[i][j] = if expected[i] == actual[j] {
+            lcs[i][j] = if line_matches(&expected[i], &actual[j]) {
                 lcs[i + 1][j + 1] + 1
             } else {
                 lcs[i + 1][j].max(lcs[i][j + 1])
@@ -114,8 +136,8 @@ pub fn diff_lines(expected: &[String], actual: &[String]) -> String {
     let mut out = String::from("--- expected\n+++ actual\n");
     let (mut i, mut j) = (0, 0);
     while i < n || j < m {
-        if i < n && j < m && expected[i] == actual[j] {
-            let _ = writeln!(out, "  {}", expected[i]);
+        if i < n && j < m && line_matches(&expected[i], &actual[j]) {
+            let _ = writeln!(out, "  {}", actual[j]);
             i += 1;
             j += 1;
         } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
@@ -142,6 +164,25 @@ mod tests {
 
     fn items(text: &str) -> Vec<Item> {
         parse_fragment(text, &mut Scope::default()).unwrap()
+    }
+
+    #[test]
+    fn wildcards_are_not_differences() {
+        assert!(line_matches("<a id='{any}'/>", "<a id='7'/>"));
+        assert!(line_matches("<a>{any}</a>", "<a></a>"));
+        assert!(line_matches("{any}", "anything"));
+        assert!(line_matches("<a x='{any}' y='{any}'/>", "<a x='1' y='2'/>"));
+        assert!(!line_matches("<a id='{any}'/>", "<b id='7'/>"));
+        assert!(!line_matches("<a>{any}</a>", "<a>x</a>tail"));
+        assert!(!line_matches("<a/>", "<a/> "));
+        let d = diff_items(
+            &items("<a xmlns='u' id='{any}'><b/></a>"),
+            &items("<a xmlns='u' id='9'><c/></a>"),
+        );
+        assert_eq!(
+            d,
+            "--- expected\n+++ actual\n  <a xmlns='u' id='9'>\n-   <b/>\n+   <c/>\n  </a>\n"
+        );
     }
 
     #[test]

@@ -41,15 +41,12 @@
 //! `conformance/transcripts-pending/`, which is not run by default (pass the folder to run
 //! it):
 //!
-//! - `server/`: server-role transcripts (RFC 6120 §9.1 as printed, and its step 12 alt);
-//!   `xmpp-core` has no server role yet, so the adapter refuses them.
 //! - `engine-bugs/`: transcripts that state what the RFC requires where `xmpp-core`
 //!   currently does something else; each file says what the engine does instead.
 //!
-//! The production engine is [`xmpp::start`]: `xmpp_core::Connection` in the client role with
-//! embedded rustls (ring provider) trusting the runner's throwaway CA. Header keys that only
-//! concern the server role (`server-nonce`, `salt`, `iterations`, `stream-ids`) are parsed
-//! and handed to the engine factory; the client-role adapter has no use for them.
+//! The production engine is [`xmpp::start`]: `xmpp_core::Connection` in either role with
+//! embedded rustls (ring provider); in the server role the adapter also answers the
+//! engine's authentication and bind questions from the header's account.
 
 pub mod canon;
 pub mod chunking;
@@ -59,6 +56,7 @@ pub mod diff;
 pub mod engine;
 pub mod parser;
 pub mod report;
+pub mod rng;
 pub mod runner;
 pub mod tls_peer;
 pub mod transcript;

@@ -1,16 +1,22 @@
 //! The engine under test: `xmpp_core::Connection` behind the runner's [`Engine`] trait, with
-//! embedded TLS (rustls, ring provider) trusting the runner's throwaway CA.
+//! embedded TLS (rustls, ring provider): a client-role engine trusts the runner's throwaway
+//! CA, a server-role engine presents the certificate that CA issued for the domain. In the
+//! server role this adapter also plays the server's application (FORMAT.md, "The runner
+//! plays the application"): it answers authentication questions from the header's account
+//! and accepts the resource the engine proposes.
 
 use std::time::Instant;
 
 use xmpp_core::connection::{
-    ClientConfig, Connection, Event, FromPolicy, Input, TlsPolicy as CoreTlsPolicy,
+    AuthAnswer, AuthRequest, BindAnswer, ClientConfig, Connection, Event, FromPolicy, Input,
+    ServerConfig, TlsPolicy as CoreTlsPolicy,
 };
-use xmpp_core::sasl::{ChannelBindingPolicy, Mechanism};
+use xmpp_core::sasl::{ChannelBindingPolicy, Mechanism, SaslCondition, ScramKeys};
 use xmpp_core::xml::Limits;
 
 use crate::engine::{Engine, EngineEvent, Setup};
-use crate::transcript::{SendFrom, Side, StreamKind, TlsPolicy};
+use crate::rng::SplitMix64;
+use crate::transcript::{Header, SendFrom, Side, StreamKind, TlsPolicy};
 
 /// Every SASL mechanism the engine knows, for the header's `mechanisms` names.
 const MECHANISMS: &[Mechanism] = &[
@@ -29,23 +35,81 @@ const MECHANISMS: &[Mechanism] = &[
 #[derive(Debug)]
 pub struct XmppEngine {
     conn: Connection,
+    /// Server role: the account store the adapter answers from.
+    account: Option<Account>,
+    /// The instant of the last call, for answers given while polling.
+    last_now: Instant,
     /// Caller faults the engine reported (input after end of file, ...), turned into events
     /// so reports show them.
     refused: Vec<String>,
 }
 
+/// The server role's account store: one account, as the header describes it.
+#[derive(Debug, Clone)]
+struct Account {
+    /// The localpart (`None`: any name, with the header's password).
+    localpart: Option<String>,
+    password: String,
+    salt: Vec<u8>,
+    iterations: u32,
+}
+
 /// Starts the engine for a transcript (an [`EngineFactory`](crate::engine::EngineFactory)).
 pub fn start(setup: &Setup<'_>) -> Result<Box<dyn Engine>, String> {
     let h = setup.header;
-    if h.role != Side::Client {
-        return Err("xmpp-core has no server role yet".into());
-    }
     if h.stream != StreamKind::C2s {
-        return Err(format!(
-            "xmpp-core's client role speaks c2s only, not {:?}",
-            h.stream
-        ));
+        return Err(format!("xmpp-core speaks c2s only, not {:?}", h.stream));
     }
+    let mechanisms = h.mechanisms.as_deref().map(parse_mechanisms).transpose()?;
+    let plain_in_clear = h.tls == TlsPolicy::None
+        && mechanisms
+            .as_ref()
+            .is_some_and(|m| m.contains(&Mechanism::Plain));
+    let (conn, account) = match h.role {
+        Side::Client => (client(setup, mechanisms, plain_in_clear)?, None),
+        Side::Server => server(setup, mechanisms, plain_in_clear)?,
+    };
+    Ok(Box::new(XmppEngine {
+        conn,
+        account,
+        last_now: setup.now,
+        refused: Vec::new(),
+    }))
+}
+
+fn parse_mechanisms(names: &[String]) -> Result<Vec<Mechanism>, String> {
+    names
+        .iter()
+        .map(|name| {
+            MECHANISMS
+                .iter()
+                .copied()
+                .find(|m| m.name() == name)
+                .ok_or_else(|| format!("unknown SASL mechanism {name:?}"))
+        })
+        .collect()
+}
+
+fn limits(h: &Header) -> Limits {
+    let mut limits = Limits::default();
+    if let Some(n) = h.max_stanza_bytes {
+        limits.max_stanza_bytes = n;
+    }
+    if let Some(n) = h.max_depth {
+        limits.max_depth = n;
+    }
+    if let Some(n) = h.max_attributes {
+        limits.max_attributes = n;
+    }
+    limits
+}
+
+fn client(
+    setup: &Setup<'_>,
+    mechanisms: Option<Vec<Mechanism>>,
+    plain_in_clear: bool,
+) -> Result<Connection, String> {
+    let h = setup.header;
     let jid = h
         .jid
         .as_deref()
@@ -68,27 +132,15 @@ pub fn start(setup: &Setup<'_>) -> Result<Box<dyn Engine>, String> {
             .with_rustls(setup.tls.client_config()?),
         TlsPolicy::None => config.with_tls_policy(CoreTlsPolicy::Disabled),
     };
-    if let Some(names) = &h.mechanisms {
-        let mechanisms = names
-            .iter()
-            .map(|name| {
-                MECHANISMS
-                    .iter()
-                    .copied()
-                    .find(|m| m.name() == name)
-                    .ok_or_else(|| format!("unknown SASL mechanism {name:?}"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+    if let Some(mechanisms) = mechanisms {
         // A client limited to mechanisms without -PLUS does not do channel binding ("n").
-        if !mechanisms.iter().any(|m| m.name().ends_with("-PLUS")) {
+        if !mechanisms.iter().any(|m| m.is_plus()) {
             config = config.with_channel_binding(ChannelBindingPolicy::Disabled);
-        }
-        // A transcript that disables TLS and names PLAIN asks for PLAIN in the clear.
-        if h.tls == TlsPolicy::None && mechanisms.contains(&Mechanism::Plain) {
-            config = config.with_plain_without_tls(true);
         }
         config = config.with_mechanisms(mechanisms);
     }
+    // A transcript that disables TLS and names PLAIN asks for PLAIN in the clear.
+    config = config.with_plain_without_tls(plain_in_clear);
     if let Some(nonce) = &h.client_nonce {
         config = config.with_scram_nonce(nonce.clone());
     }
@@ -99,25 +151,97 @@ pub fn start(setup: &Setup<'_>) -> Result<Box<dyn Engine>, String> {
             SendFrom::Never => FromPolicy::Never,
         });
     }
-    let mut limits = Limits::default();
-    if let Some(n) = h.max_stanza_bytes {
-        limits.max_stanza_bytes = n;
+    config = config.with_limits(limits(h));
+    Ok(Connection::client(config, setup.now))
+}
+
+fn server(
+    setup: &Setup<'_>,
+    mechanisms: Option<Vec<Mechanism>>,
+    plain_in_clear: bool,
+) -> Result<(Connection, Option<Account>), String> {
+    let h = setup.header;
+    let mut config = ServerConfig::new(h.domain.clone()).with_seed_u64(h.seed);
+    let cert = setup.tls.chain_der.first().cloned();
+    config = match h.tls {
+        TlsPolicy::Required => config
+            .with_tls_policy(CoreTlsPolicy::Required)
+            .with_rustls(setup.tls.server_config()?, cert),
+        TlsPolicy::Optional => config
+            .with_tls_policy(CoreTlsPolicy::Optional)
+            .with_rustls(setup.tls.server_config()?, cert),
+        TlsPolicy::None => config.with_tls_policy(CoreTlsPolicy::Disabled),
+    };
+    if let Some(mechanisms) = mechanisms {
+        config = config.with_mechanisms(mechanisms);
     }
-    if let Some(n) = h.max_depth {
-        limits.max_depth = n;
+    config = config.with_plain_without_tls(plain_in_clear);
+    if let Some(ids) = &h.stream_ids {
+        config = config.with_stream_ids(ids.iter().cloned());
     }
-    if let Some(n) = h.max_attributes {
-        limits.max_attributes = n;
+    if let Some(nonce) = &h.server_nonce {
+        config = config.with_scram_nonce(nonce.clone());
     }
-    config = config.with_limits(limits);
-    Ok(Box::new(XmppEngine {
-        conn: Connection::client(config, setup.now),
-        refused: Vec::new(),
-    }))
+    config = config.with_limits(limits(h));
+    let account = h.password.as_ref().map(|password| Account {
+        localpart: h.jid.as_deref().map(|jid| {
+            jid.split_once('@')
+                .map_or(jid, |(local, _)| local)
+                .to_owned()
+        }),
+        password: password.clone(),
+        salt: h
+            .salt
+            .clone()
+            .unwrap_or_else(|| SplitMix64::new(h.seed).bytes(16)),
+        iterations: h.iterations,
+    });
+    Ok((Connection::server(config, setup.now), account))
 }
 
 impl XmppEngine {
+    /// The engine's notion of now (questions are answered at the instant they were asked).
+    fn now(&self) -> Instant {
+        self.last_now
+    }
+
+    /// Plays the server's application for an authentication question.
+    fn answer_auth(&mut self, request: AuthRequest) -> EngineEvent {
+        let known = |name: &str, account: &Account| {
+            account
+                .localpart
+                .as_deref()
+                .is_none_or(|local| local == name)
+        };
+        let answer = match (&request, &self.account) {
+            (
+                AuthRequest::Scram {
+                    mechanism,
+                    username,
+                },
+                Some(account),
+            ) if known(username, account) => {
+                let hash = mechanism.scram_hash();
+                let keys = hash.and_then(|hash| {
+                    ScramKeys::derive(hash, &account.password, &account.salt, account.iterations)
+                        .ok()
+                });
+                AuthAnswer::Keys(keys)
+            }
+            (AuthRequest::Scram { .. }, _) => AuthAnswer::Keys(None),
+            (AuthRequest::Plain { username, password }, Some(account))
+                if known(username, account) && *password == account.password =>
+            {
+                AuthAnswer::Accept { username: None }
+            }
+            _ => AuthAnswer::Reject(SaslCondition::NotAuthorized),
+        };
+        let result = self.conn.answer_auth(self.now(), answer);
+        EngineEvent::Other(format!("auth request {request:?}: answered ({result:?})"))
+    }
+
     fn input(&mut self, now: Instant, input: Input<'_>) {
+        self.last_now = now;
         if let Err(e) = self.conn.handle_input(now, input) {
             self.refused.push(format!("input refused: {e}"));
         }
@@ -159,15 +283,24 @@ impl Engine for XmppEngine {
             Event::Closed(reason) => EngineEvent::Closed {
                 reason: format!("{reason:?}"),
             },
+            Event::AuthRequest(request) => self.answer_auth(request),
+            Event::BindRequest { proposed, .. } => {
+                let answer = self
+                    .conn
+                    .answer_bind(self.now(), BindAnswer::Accept(proposed.clone()));
+                EngineEvent::Other(format!("bind request: accepted {proposed:?} ({answer:?})"))
+            }
             other => EngineEvent::Other(format!("{other:?}")),
         })
     }
 
     fn send(&mut self, now: Instant, xml: &str) -> Result<(), String> {
+        self.last_now = now;
         self.conn.send_raw(now, xml).map_err(|e| e.to_string())
     }
 
     fn close(&mut self, now: Instant) -> Result<(), String> {
+        self.last_now = now;
         self.conn.close(now);
         Ok(())
     }
