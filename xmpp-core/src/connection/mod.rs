@@ -103,6 +103,7 @@ pub struct Connection {
     header_sent: bool,
     peer_header: Option<StreamHeader>,
     transport: Transport,
+    #[cfg(feature = "rustls")]
     plain_in: Vec<u8>,
     /// Input held while the application answers a question (server role).
     held: Vec<u8>,
@@ -179,6 +180,7 @@ impl Connection {
             header_sent: false,
             peer_header: None,
             transport: Transport::default(),
+            #[cfg(feature = "rustls")]
             plain_in: Vec::new(),
             held: Vec::new(),
             events: VecDeque::new(),

@@ -17,11 +17,11 @@ use crate::xml::{Element, XmlElement};
 #[derive(Debug)]
 pub(crate) enum ServerSasl {
     /// SCRAM client-first parsed; the application looks up the keys.
-    AwaitKeys(Box<ScramServer>, Jid),
+    Keys(Box<ScramServer>, Jid),
     /// SCRAM challenge sent; waiting for client-final.
-    AwaitFinal(Box<ScramServer>, Jid),
+    Final(Box<ScramServer>, Jid),
     /// PLAIN, EXTERNAL or ANONYMOUS presented; the application decides.
-    AwaitVerdict {
+    Verdict {
         /// The mechanism.
         mechanism: Mechanism,
         /// PLAIN: the presented account and password.
@@ -36,7 +36,7 @@ impl Connection {
         let phase = std::mem::replace(&mut self.phase, Phase::ServerReady);
         match (root.name(), phase) {
             ("auth", Phase::ServerReady) if !self.flags.authenticated => self.server_on_auth(&el),
-            ("response", Phase::ServerSasl(ServerSasl::AwaitFinal(mut scram, user))) => {
+            ("response", Phase::ServerSasl(ServerSasl::Final(mut scram, user))) => {
                 let result = base64::decode(&root.text())
                     .map_err(|_| SaslFailure::new(SaslCondition::IncorrectEncoding))
                     .and_then(|data| scram.client_final(&data).map_err(|e| e.failure()));
@@ -95,7 +95,7 @@ impl Connection {
                     return self.server_sasl_failure(f);
                 }
                 let username = user.local().unwrap_or_default().to_owned();
-                self.phase = Phase::ServerSasl(ServerSasl::AwaitVerdict {
+                self.phase = Phase::ServerSasl(ServerSasl::Verdict {
                     mechanism,
                     plain: Some((user, creds.password.clone())),
                 });
@@ -115,7 +115,7 @@ impl Connection {
                     .as_ref()
                     .map(|i| i.peer_certificates.clone())
                     .unwrap_or_default();
-                self.phase = Phase::ServerSasl(ServerSasl::AwaitVerdict {
+                self.phase = Phase::ServerSasl(ServerSasl::Verdict {
                     mechanism,
                     plain: None,
                 });
@@ -130,7 +130,7 @@ impl Connection {
                     Ok(t) => t,
                     Err(e) => return self.server_sasl_failure(e.failure()),
                 };
-                self.phase = Phase::ServerSasl(ServerSasl::AwaitVerdict {
+                self.phase = Phase::ServerSasl(ServerSasl::Verdict {
                     mechanism,
                     plain: None,
                 });
@@ -158,7 +158,7 @@ impl Connection {
                     return self.server_sasl_failure(f);
                 }
                 let username = user.local().unwrap_or_default().to_owned();
-                self.phase = Phase::ServerSasl(ServerSasl::AwaitKeys(Box::new(scram), user));
+                self.phase = Phase::ServerSasl(ServerSasl::Keys(Box::new(scram), user));
                 self.events
                     .push_back(Event::AuthRequest(AuthRequest::Scram {
                         mechanism,
@@ -193,7 +193,7 @@ impl Connection {
         self.advance(now);
         let phase = std::mem::replace(&mut self.phase, Phase::ServerReady);
         let result = match (phase, answer) {
-            (Phase::ServerSasl(ServerSasl::AwaitKeys(mut scram, user)), AuthAnswer::Keys(keys)) => {
+            (Phase::ServerSasl(ServerSasl::Keys(mut scram, user)), AuthAnswer::Keys(keys)) => {
                 let nonce = match &self.sc().config.scram_nonce {
                     Some(n) => n.clone(),
                     None => self.rng.alnum(24),
@@ -207,17 +207,17 @@ impl Connection {
                         let mut c = XmlElement::new(sasl::NS_SASL, "challenge");
                         c.push_text(base64::encode_payload(&challenge));
                         self.write_element(&c);
-                        self.phase = Phase::ServerSasl(ServerSasl::AwaitFinal(scram, user));
+                        self.phase = Phase::ServerSasl(ServerSasl::Final(scram, user));
                     }
                     Err(e) => self.server_sasl_failure(e.failure()),
                 }
                 Ok(())
             }
-            (Phase::ServerSasl(ServerSasl::AwaitKeys(_, _)), AuthAnswer::Reject(cond)) => {
+            (Phase::ServerSasl(ServerSasl::Keys(_, _)), AuthAnswer::Reject(cond)) => {
                 self.server_sasl_failure(SaslFailure::new(cond));
                 Ok(())
             }
-            (Phase::ServerSasl(ServerSasl::AwaitVerdict { mechanism, plain }), answer) => {
+            (Phase::ServerSasl(ServerSasl::Verdict { mechanism, plain }), answer) => {
                 self.server_verdict(mechanism, plain, answer)
             }
             (phase, _) => {
@@ -240,7 +240,7 @@ impl Connection {
         plain: Option<(Jid, String)>,
         answer: AuthAnswer,
     ) -> Result<(), AnswerError> {
-        let restore = |plain| Phase::ServerSasl(ServerSasl::AwaitVerdict { mechanism, plain });
+        let restore = |plain| Phase::ServerSasl(ServerSasl::Verdict { mechanism, plain });
         match answer {
             AuthAnswer::Reject(cond) => {
                 self.server_sasl_failure(SaslFailure::new(cond));
@@ -311,7 +311,7 @@ impl Connection {
     pub(super) fn awaiting_app(&self) -> bool {
         matches!(
             self.phase,
-            Phase::ServerSasl(ServerSasl::AwaitKeys(..) | ServerSasl::AwaitVerdict { .. })
+            Phase::ServerSasl(ServerSasl::Keys(..) | ServerSasl::Verdict { .. })
                 | Phase::ServerBind { .. }
         )
     }

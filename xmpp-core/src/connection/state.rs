@@ -43,6 +43,7 @@ impl Flags {
 #[derive(Debug)]
 pub(crate) enum Phase {
     /// Embedded TLS handshake in progress (direct TLS, or after `<proceed/>`).
+    #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
     TlsHandshake,
     /// External TLS: waiting for the application's `TlsEstablished`.
     AwaitTlsExternal,

@@ -33,8 +33,6 @@ pub(super) struct Pair {
     pub bind: BindPolicy,
     /// Bytes in flight, to tamper with in tests: (client→server, server→client).
     pub wire: (Vec<u8>, Vec<u8>),
-    /// Applied to server→client bytes before delivery (MITM in tests without TLS).
-    pub tamper: Option<Box<dyn FnMut(Vec<u8>) -> Vec<u8>>>,
 }
 
 impl Pair {
@@ -51,7 +49,6 @@ impl Pair {
             accounts,
             bind: BindPolicy::Accept,
             wire: (Vec::new(), Vec::new()),
-            tamper: None,
         }
     }
 
@@ -80,10 +77,7 @@ impl Pair {
                 progress = true;
             }
             if !self.wire.1.is_empty() {
-                let mut b = std::mem::take(&mut self.wire.1);
-                if let Some(t) = &mut self.tamper {
-                    b = t(b);
-                }
+                let b = std::mem::take(&mut self.wire.1);
                 self.client.handle_input(self.now, Input::Data(&b)).unwrap();
                 progress = true;
             }
@@ -92,6 +86,10 @@ impl Pair {
             }
         }
         panic!("livelock: no quiescence after 10000 steps");
+    }
+
+    pub fn answer_for_test(&mut self, e: &Event) {
+        self.answer(e);
     }
 
     fn answer(&mut self, e: &Event) {
@@ -406,4 +404,68 @@ fn required_channel_binding_aborts_rather_than_downgrade() {
         p.client_closed(),
         Some(CloseReason::Negotiation(NegotiationError::NoMechanism(_)))
     ));
+}
+
+#[test]
+fn direct_tls_from_byte_zero() {
+    let client = client_config().with_direct_tls(true);
+    let server = server_config().with_direct_tls(true);
+    let (mut p, _) = tls_pair(Some(TlsVersion::Tls13), client, server);
+    // The very first client bytes are a TLS record (handshake), not XML.
+    let first = p.client.poll_transmit().unwrap();
+    assert_eq!(first[0], 0x16);
+    p.wire.0.extend_from_slice(&first);
+    p.run();
+    assert!(
+        Pair::online_jid(&p.client_events).is_some(),
+        "{:?}",
+        p.client_events
+    );
+    assert_eq!(
+        Pair::mechanism(&p.client_events),
+        Some(Mechanism::ScramSha512Plus)
+    );
+}
+
+#[test]
+fn split_invariance_of_a_whole_session() {
+    // The server's bytes delivered to the client one at a time give the same events.
+    let (mut whole, _) = tls_pair(Some(TlsVersion::Tls13), client_config(), server_config());
+    whole.run();
+    let (mut p, _) = tls_pair(Some(TlsVersion::Tls13), client_config(), server_config());
+    for _ in 0..200 {
+        while let Some(b) = p.client.poll_transmit() {
+            p.server.handle_input(p.now, Input::Data(&b)).unwrap();
+        }
+        while let Some(e) = p.server.poll_event() {
+            p.answer_for_test(&e);
+            p.server_events.push(e);
+        }
+        while let Some(b) = p.server.poll_transmit() {
+            for byte in b.iter() {
+                p.client
+                    .handle_input(p.now, Input::Data(std::slice::from_ref(byte)))
+                    .unwrap();
+            }
+        }
+        while let Some(e) = p.client.poll_event() {
+            p.client_events.push(e);
+        }
+    }
+    let kinds = |v: &[Event]| {
+        v.iter()
+            .map(|e| {
+                format!("{e:?}")
+                    .split(['(', ' ', '{'])
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(&p.client_events), kinds(&whole.client_events));
+    assert_eq!(
+        Pair::online_jid(&p.client_events),
+        Pair::online_jid(&whole.client_events)
+    );
 }
