@@ -26,7 +26,11 @@
 //!   `iq`), the runner plays the application: it hands each stanza to the engine's `send`
 //!   and then compares what the engine wrote. An expectation that is `</stream:stream>`
 //!   alone makes the runner call `close`. Output the engine produced by itself is always
-//!   compared as is, so protocol replies are never sent for the engine.
+//!   compared as is, so protocol replies are never sent for the engine. For a stanza the
+//!   runner sent, the step checks the engine's serialisation of it, not that the engine
+//!   would have written it unprompted; transcripts pin automatic behaviour with
+//!   `!stanzas 0` or `!expect-nothing` before such a step (the engine answered by itself,
+//!   nothing was handed to the application).
 //! - **Unclaimed output fails.** Output the engine wrote after the last step that claims
 //!   output (an expectation, `!closed`, `!skip-output`) fails the transcript.
 //! - **`!time`** delivers each deadline the engine asked for, in order, at its own instant,
