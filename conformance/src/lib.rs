@@ -37,16 +37,11 @@
 //!   up to the new time; after each timeout the engine's next deadline must be later.
 //! - **Chunking under TLS** splits the plaintext; each piece is sent as its own records.
 //!
-//! # Bundled and pending transcripts
+//! # Bundled transcripts
 //!
 //! `conformance/transcripts/` holds the suite: every file there passes against `xmpp-core`
 //! whole, byte by byte and in random splits, and `cargo test -p conformance` checks that.
-//! Transcripts that cannot pass yet are kept, not skipped, in
-//! `conformance/transcripts-pending/`, which is not run by default (pass the folder to run
-//! it):
-//!
-//! - `engine-bugs/`: transcripts that state what the RFC requires where `xmpp-core`
-//!   currently does something else; each file says what the engine does instead.
+//! Transcripts that caught engine bugs live there too, once the bug is fixed.
 //!
 //! The production engine is [`xmpp::start`]: `xmpp_core::Connection` in either role with
 //! embedded rustls (ring provider); in the server role the adapter also answers the
