@@ -96,6 +96,10 @@ pub enum BindingProblem {
     /// The server's channel-binding types (announced, or assumed by default) are all types
     /// the client cannot produce.
     NoCommonType,
+    /// The server offers `-PLUS` without announcing its types (XEP-0440), and the policy is
+    /// [`ChannelBindingPolicy::Preferred`], which does not guess: servers disagree on the
+    /// unannounced default (ejabberd 23.01 expects `tls-unique` even on TLS 1.3).
+    NotAnnounced,
 }
 
 /// Why no mechanism can be selected.
@@ -132,12 +136,11 @@ impl std::error::Error for SelectError {}
 /// 1. It binds whenever it can: a `-PLUS` mechanism from the preference list that the server
 ///    offers beats every mechanism without channel binding, with the strongest binding type
 ///    both sides support (`tls-exporter`, then `tls-server-end-point`; XEP-0440 rule 7).
-///    "Both sides" means the types the server announces (XEP-0440); when it announces none,
-///    its default type is assumed: `tls-exporter` on TLS 1.3 (RFC 9266 §3), `tls-unique`
-///    on TLS 1.2 (RFC 5802 §6.1).
-/// 2. When the server offers `-PLUS` but none of its types (announced or assumed) can be
-///    produced here — e.g. a server announcing only `tls-unique` on TLS 1.2 (Prosody 0.12),
-///    which rustls cannot produce — it falls back to SCRAM without binding and flag `n`.
+///    "Both sides" means the types the server announces (XEP-0440).
+/// 2. When the server offers `-PLUS` but announces no type we can produce — e.g. only
+///    `tls-unique` (Prosody 0.12 on TLS 1.2, which rustls cannot produce), or nothing at
+///    all (ejabberd 23.01, which then expects `tls-unique` even on TLS 1.3, against RFC
+///    9266 §3) — it falls back to SCRAM without binding and flag `n`, and the login works.
 ///    This is what XEP-0440 §Security Considerations calls "fine" absent an attacker; it
 ///    departs from rule 6 (abort when `tls-server-end-point` is not announced) to keep such
 ///    servers usable. Use [`ChannelBindingPolicy::Required`] to abort instead.
@@ -150,9 +153,10 @@ impl std::error::Error for SelectError {}
 /// [`ChannelBindingPolicy::Required`] accepts only a `-PLUS` mechanism (or EXTERNAL over
 /// TLS, where the TLS layer itself authenticates) and fails with
 /// [`SelectError::ChannelBindingUnavailable`] otherwise. When the server announces no
-/// types and its default cannot be produced, it tries `tls-server-end-point`, as XEP-0440
-/// rule 4 allows: the server then either accepts it or fails the exchange, never
-/// downgrades it. [`ChannelBindingPolicy::Disabled`] never binds and always sends `n`.
+/// types it assumes the RFC default (`tls-exporter` on TLS 1.3, RFC 9266 §3; `tls-unique`
+/// on TLS 1.2, RFC 5802 §6.1) and, when that cannot be produced, tries
+/// `tls-server-end-point`, as XEP-0440 rule 4 allows: the server then either accepts it or
+/// fails the exchange, never downgrades it. [`ChannelBindingPolicy::Disabled`] never binds and always sends `n`.
 ///
 /// PLAIN is chosen without TLS only if [`SelectionContext::allow_plain_without_tls`] is set
 /// (RFC 6120 §13.8: PLAIN sends the password in the clear).
@@ -239,6 +243,7 @@ fn binding_type(ctx: &SelectionContext<'_>) -> Result<ChannelBindingType, Bindin
             .find(|t| local(t) && announced.contains(t))
             .copied()
             .ok_or(BindingProblem::NoCommonType),
+        None if ctx.policy == ChannelBindingPolicy::Preferred => Err(BindingProblem::NotAnnounced),
         None => {
             let default = match tls {
                 TlsVersion::Tls13 => ChannelBindingType::TlsExporter,

@@ -144,7 +144,12 @@ fn tls_unique_only_server() {
 /// (RFC 9266 §3) and `tls-unique` on TLS 1.2 (RFC 5802 §6.1).
 #[test]
 fn unannounced_types() {
+    // Preferred does not guess an unannounced type (ejabberd 23.01 expects tls-unique even
+    // on TLS 1.3): SCRAM without binding, `n` (the server offers -PLUS, so not `y`).
     let c = ctx(Some(Tls13), BOTH, None, Preferred);
+    assert_eq!(pick(RFC6120_OFFER, &c), Ok((ScramSha1, N)));
+    // Required assumes the RFC default: tls-exporter on TLS 1.3 (RFC 9266 §3).
+    let c = ctx(Some(Tls13), BOTH, None, Required);
     assert_eq!(
         pick(RFC6120_OFFER, &c),
         Ok((ScramSha1Plus, Use(TlsExporter)))
@@ -164,7 +169,7 @@ fn unannounced_types() {
         Ok((ScramSha1Plus, Use(TlsServerEndPoint)))
     );
     // tls-unique is used if (and only if) the caller says it can produce it.
-    let c = ctx(Some(Tls12), &[TlsUnique], None, Preferred);
+    let c = ctx(Some(Tls12), &[TlsUnique], None, Required);
     assert_eq!(pick(RFC6120_OFFER, &c), Ok((ScramSha1Plus, Use(TlsUnique))));
 }
 
