@@ -5,8 +5,11 @@
 //! of a given size and counts the stanzas (depth-1 elements) it completes; [`RxmlFeeder`]
 //! and [`xmlparser_stanzas`] are the baselines the `xmpp-core` stream reader is compared
 //! with. [`counting_alloc`] holds the counting global allocator used by the allocation
-//! report and the allocation test.
+//! report and the allocation test. [`connection`] holds the fixtures for measuring
+//! `xmpp_core::Connection` (online clients and servers, a scripted rustls server peer, a
+//! test PKI, client↔server logins).
 
+pub mod connection;
 pub mod counting_alloc;
 
 use counting_alloc::AllocStats;

@@ -421,7 +421,11 @@ impl Connection {
                     }
                 }
             }
-            self.plain_in = plain;
+            // Keep the scratch buffer only while small: after a large record or a large read
+            // it would otherwise pin tens of KiB per idle connection.
+            if plain.capacity() <= PLAIN_IN_KEEP {
+                self.plain_in = plain;
+            }
             return;
         }
         self.on_plaintext(data);
@@ -694,6 +698,10 @@ impl Connection {
         self.events.push_back(Event::Closed(reason));
     }
 }
+
+/// Capacity of the decrypted-input scratch buffer a connection keeps between reads.
+#[cfg(feature = "rustls")]
+const PLAIN_IN_KEEP: usize = 4096;
 
 /// Our stream's namespace context: `jabber:client` content, `stream` prefix, `xml:lang`.
 fn stream_context(lang: Option<&str>) -> StreamContext {
