@@ -34,6 +34,66 @@ pub(crate) struct ServerState {
     pub decoy_secret: Vec<u8>,
     /// The client's `from`, echoed as `to` in our headers (RFC 6120 §4.7.2).
     pub reply_to: Option<String>,
+    /// Re-frames stamped stanzas; kept across stanzas (see [`Stamper`]).
+    pub stamper: Option<Stamper>,
+}
+
+/// A reader kept open on a synthetic stream with the client stream's context, through
+/// which stamped stanzas are re-framed: one reader per connection instead of one per
+/// stanza, so stamping costs about what reading did.
+#[derive(Debug)]
+pub(crate) struct Stamper {
+    ctx: Arc<StreamContext>,
+    reader: crate::xml::StreamReader,
+    scratch: Vec<u8>,
+}
+
+impl Stamper {
+    fn new(ctx: &Arc<StreamContext>, limits: &crate::xml::Limits) -> Option<Stamper> {
+        let mut reader = crate::xml::StreamReader::new(limits.clone());
+        let mut header = StreamHeader::new(ctx.default_ns());
+        header.context = Arc::clone(ctx);
+        let mut bytes = Vec::new();
+        crate::xml::Writer::stream_header(&mut bytes, &header);
+        let mut input = &bytes[..];
+        while reader.next_event(&mut input).ok()?.is_some() {}
+        Some(Stamper {
+            ctx: Arc::clone(ctx),
+            reader,
+            scratch: Vec::new(),
+        })
+    }
+
+    /// `el` with ` from='jid'` inserted after its name, re-framed (a zero-copy element
+    /// like any other). `None` if it cannot be (the stamper is then dropped).
+    fn stamp(&mut self, el: &Element, jid: &str) -> Option<Element> {
+        let raw = el.as_str().as_bytes();
+        let name_end = raw[1..]
+            .iter()
+            .position(|&c| c.is_ascii_whitespace() || c == b'/' || c == b'>')?
+            + 1;
+        self.scratch.clear();
+        self.scratch.extend_from_slice(&raw[..name_end]);
+        self.scratch.extend_from_slice(b" from='");
+        escape_attr(&mut self.scratch, jid);
+        self.scratch.push(b'\'');
+        self.scratch.extend_from_slice(&raw[name_end..]);
+        let mut input = &self.scratch[..];
+        let stamped = match self.reader.next_event(&mut input) {
+            Ok(Some(crate::xml::StreamEvent::Element(stamped))) if input.is_empty() => stamped,
+            _ => return None,
+        };
+        // Run the reader dry so it releases its block, and keep no large scratch: an idle
+        // connection holds only small buffers.
+        match self.reader.next_event(&mut input) {
+            Ok(None) if self.reader.buffered().is_empty() => {}
+            _ => return None,
+        }
+        if self.scratch.capacity() > 4096 {
+            self.scratch = Vec::new();
+        }
+        Some(stamped)
+    }
 }
 
 impl ServerState {
@@ -46,6 +106,7 @@ impl ServerState {
             user: None,
             decoy_secret,
             reply_to: None,
+            stamper: None,
         }
     }
 }
@@ -357,7 +418,7 @@ impl Connection {
                     return self.fail(StreamError::new(Cond::InvalidFrom).with_text(text));
                 }
             },
-            None => match stamp_from(&el, full.as_str(), &self.settings.limits) {
+            None => match self.stamp(&el, full.as_str()) {
                 Some(stamped) => stamped,
                 None => {
                     let text = "stanza cannot be re-framed with a from address";
@@ -418,6 +479,24 @@ impl Connection {
         self.events.push_back(Event::Stanza(el));
     }
 
+    /// `el` with `from` stamped, through the connection's [`Stamper`].
+    fn stamp(&mut self, el: &Element, jid: &str) -> Option<Element> {
+        let limits = self.settings.limits.clone();
+        let state = self.sc_mut();
+        let reusable = state
+            .stamper
+            .as_ref()
+            .is_some_and(|s| *s.ctx == **el.context());
+        if !reusable {
+            state.stamper = Some(Stamper::new(el.context(), &limits)?);
+        }
+        let stamped = state.stamper.as_mut()?.stamp(el, jid);
+        if stamped.is_none() {
+            state.stamper = None;
+        }
+        stamped
+    }
+
     /// Answers `el` (any stanza kind) with a stanza error, never answering an error.
     fn server_iq_error(&mut self, el: &Element, error: StanzaError) {
         let root = el.root();
@@ -469,19 +548,4 @@ pub(super) fn refused_header_from(buffered: &[u8]) -> Option<String> {
         }
     }
     None
-}
-
-/// `el` with ` from='jid'` inserted after its name, re-framed by the reader (so the
-/// result is a zero-copy element like any other).
-fn stamp_from(el: &Element, jid: &str, limits: &crate::xml::Limits) -> Option<Element> {
-    let raw = el.as_str();
-    let name_end = raw[1..].find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')? + 1;
-    let mut bytes = Vec::with_capacity(raw.len() + jid.len() + 8);
-    bytes.extend_from_slice(&raw.as_bytes()[..name_end]);
-    bytes.extend_from_slice(b" from='");
-    escape_attr(&mut bytes, jid);
-    bytes.push(b'\'');
-    bytes.extend_from_slice(&raw.as_bytes()[name_end..]);
-    let text = String::from_utf8(bytes).ok()?;
-    super::send::parse_one(&text, limits.clone(), el.context()).ok()
 }
