@@ -11,6 +11,7 @@
 //! Install the peers with `interop/install-peers.sh --with-ejabberd` (Debian, root).
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -87,7 +88,24 @@ struct Row {
     mechanism: String,
     transport: String,
     expected: String,
-    result: Result<String, String>,
+    result: Outcome,
+}
+
+/// How a check came out.
+enum Outcome {
+    Pass(String),
+    Fail(String),
+    /// Reproduces a documented known issue (not a failure of this test; see the README).
+    Known(String),
+}
+
+impl From<Result<String, String>> for Outcome {
+    fn from(r: Result<String, String>) -> Self {
+        match r {
+            Ok(s) => Outcome::Pass(s),
+            Err(s) => Outcome::Fail(s),
+        }
+    }
 }
 
 /// The matrix of one peer: printed, written to the summary, and failed on any failure.
@@ -119,8 +137,9 @@ impl Matrix {
             md.push_str("|---|---|---|---|---|\n");
             for r in &self.rows {
                 let result = match &r.result {
-                    Ok(s) => format!("PASS: {s}"),
-                    Err(s) => format!("FAIL: {s}"),
+                    Outcome::Pass(s) => format!("PASS: {s}"),
+                    Outcome::Fail(s) => format!("FAIL: {s}"),
+                    Outcome::Known(s) => format!("KNOWN ISSUE: {s}"),
                 };
                 let _ = writeln!(
                     md,
@@ -135,8 +154,18 @@ impl Matrix {
         let path = summary_path(&self.peer);
         let _ = std::fs::create_dir_all(path.parent().unwrap());
         let _ = std::fs::write(&path, &md);
-        eprintln!("\n{md}\n(summary written to {})", path.display());
-        let failed: Vec<&Row> = self.rows.iter().filter(|r| r.result.is_err()).collect();
+        // Straight to the process's stderr, past the test harness's output capture, so the
+        // matrix and every skip are visible in a plain `cargo test` run.
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "\n{md}\n(summary written to {})",
+            path.display()
+        );
+        let failed: Vec<&Row> = self
+            .rows
+            .iter()
+            .filter(|r| matches!(r.result, Outcome::Fail(_)))
+            .collect();
         assert!(
             failed.is_empty(),
             "{} interop check(s) against {} failed",
@@ -311,15 +340,17 @@ async fn login_case(m: &mut Matrix, ca: &Path, case: Case, want: Option<Mechanis
         mechanism,
         transport,
         expected: case.expected.to_owned(),
-        result,
+        result: result.into(),
     });
 }
 
-/// Connects and expects the connection to be refused; `check` judges the error.
+/// Connects and expects the connection to be refused; `check` judges the error. With
+/// `known`, the refusal reproduces that documented issue.
 async fn refused_case(
     m: &mut Matrix,
     ca: &Path,
     case: Case,
+    known: Option<&str>,
     check: impl Fn(&Error) -> bool,
 ) {
     let transport = case.transport();
@@ -336,6 +367,14 @@ async fn refused_case(
         Ok(Err(e)) if check(&e) => Ok(format!("refused: {e}")),
         Ok(Err(e)) => Err(format!("wrong error: {e}")),
         Err(_) => Err("timed out".to_owned()),
+    };
+    let result = match (known, result) {
+        (Some(issue), Ok(s)) => Outcome::Known(format!("{issue}: {s}")),
+        (Some(issue), Err(s)) => {
+            eprintln!("NOTE: {issue} no longer reproduces as recorded ({s}); update the matrix");
+            Outcome::Fail(format!("{issue} changed: {s}"))
+        }
+        (None, r) => r.into(),
     };
     m.rows.push(Row {
         check: case.check.to_owned(),
@@ -356,13 +395,24 @@ fn is_sasl_failure(e: &Error, cond: SaslCondition) -> bool {
 }
 
 /// alice → bob (bare JID), bob online with presence; plus roster get and ping from alice.
-async fn stanza_cases(m: &mut Matrix, ca: &Path, port: u16, domain: &str) {
+async fn stanza_cases(
+    m: &mut Matrix,
+    ca: &Path,
+    port: u16,
+    domain: &str,
+    binding: ChannelBindingPolicy,
+) {
     let base = |user: &'static str, password: &'static str| {
         let mut c = Case::new("", port, "");
         c.user = user;
         c.password = password;
+        c.binding = binding;
         c.options(ca)
     };
+    let mut transport = format!("STARTTLS :{port}");
+    if binding != ChannelBindingPolicy::Preferred {
+        let _ = write!(transport, ", binding {binding:?}");
+    }
     let run = async {
         let mut bob = timed("bob connect", base("bob", "bobpass").connect()).await?;
         timed("bob presence", bob.send(Presence::builder().build())).await?;
@@ -430,9 +480,9 @@ async fn stanza_cases(m: &mut Matrix, ca: &Path, port: u16, domain: &str) {
         m.rows.push(Row {
             check: check.to_owned(),
             mechanism: "default".to_owned(),
-            transport: format!("STARTTLS :{port}"),
+            transport: transport.clone(),
             expected: expected.to_owned(),
-            result,
+            result: result.into(),
         });
     }
 }
@@ -482,7 +532,7 @@ fn prosody() {
                 mechanism: "-".into(),
                 transport: "-".into(),
                 expected: "running".into(),
-                result: Err(e),
+                result: Outcome::Fail(e),
             });
             return m.finish();
         }
@@ -515,35 +565,49 @@ fn prosody() {
         );
         c.tls12 = true;
         c.binding = ChannelBindingPolicy::Required;
-        refused_case(&mut m, &ca, c, |e| matches!(e, Error::Closed(CloseReason::Negotiation(_))))
-            .await;
+        refused_case(&mut m, &ca, c, None, |e| {
+            matches!(e, Error::Closed(CloseReason::Negotiation(_)))
+        })
+        .await;
         let mut c = Case::new(PROSODY_CHECKS[4], p, "online, PLAIN over TLS");
         c.mechanisms = Some(vec![Mechanism::Plain]);
         login_case(&mut m, &ca, c, Some(Mechanism::Plain)).await;
         let mut c = Case::new(PROSODY_CHECKS[5], p, "not-authorized");
         c.password = "wrong";
-        refused_case(&mut m, &ca, c, |e| {
+        refused_case(&mut m, &ca, c, None, |e| {
             is_sasl_failure(e, SaslCondition::NotAuthorized)
         })
         .await;
-        stanza_cases(&mut m, &ca, p, "localhost").await;
+        stanza_cases(&mut m, &ca, p, "localhost", ChannelBindingPolicy::Preferred).await;
     });
     drop(server);
     m.finish();
 }
 
 const EJABBERD_CHECKS: &[&str] = &[
-    "STARTTLS, default policy",
-    "SCRAM-SHA-256",
-    "SCRAM-SHA-512",
-    "SCRAM-SHA-1",
-    "-PLUS, strict policy, TLS 1.3",
+    "STARTTLS, default policy (binding preferred)",
+    "SCRAM-SHA-512, no binding",
+    "SCRAM-SHA-256, no binding",
+    "SCRAM-SHA-1, no binding",
+    "SCRAM-SHA-256 only, default policy",
+    "-PLUS, strict policy, TLS 1.3 (tls-exporter)",
     "-PLUS, strict policy, TLS 1.2 (tls-server-end-point)",
-    "direct TLS (XEP-0368)",
+    "direct TLS (XEP-0368), no binding",
     "PLAIN",
-    "wrong password",
-    "message, roster, ping",
+    "wrong password (no binding)",
+    "message, roster, ping (no binding)",
 ];
+
+/// ejabberd 23.01 (p1_xmpp 1.6.1, `xmpp_sasl_scram:cbind_valid/2`) accepts only
+/// `p=tls-unique`, which rustls cannot produce; it offers -PLUS without announcing
+/// XEP-0440 types, so the engine assumes `tls-exporter` on TLS 1.3 and the server fails it.
+const EJABBERD_CB: &str = "E1 (ejabberd 23.01 binds only tls-unique; the engine's default \
+    policy assumes tls-exporter on TLS 1.3 when XEP-0440 is not announced)";
+
+fn is_bad_binding(e: &Error) -> bool {
+    is_sasl_failure(e, SaslCondition::NotAuthorized)
+        && e.to_string().contains("Invalid channel binding")
+}
 
 #[test]
 fn ejabberd() {
@@ -573,49 +637,59 @@ fn ejabberd() {
                 mechanism: "-".into(),
                 transport: "-".into(),
                 expected: "running".into(),
-                result: Err(e),
+                result: Outcome::Fail(e),
             });
             return m.finish();
         }
     };
     let ca = server.ca();
+    let off = ChannelBindingPolicy::Disabled;
     runtime().block_on(async {
-        login_case(
-            &mut m,
-            &ca,
-            Case::new(EJABBERD_CHECKS[0], p, "online, strongest common mechanism"),
-            None,
-        )
-        .await;
+        let c = Case::new(EJABBERD_CHECKS[0], p, "online with SCRAM-SHA-512-PLUS");
+        refused_case(&mut m, &ca, c, Some(EJABBERD_CB), is_bad_binding).await;
         for (i, mech) in [
-            (1, Mechanism::ScramSha256),
-            (2, Mechanism::ScramSha512),
+            (1, Mechanism::ScramSha512),
+            (2, Mechanism::ScramSha256),
             (3, Mechanism::ScramSha1),
         ] {
             let mut c = Case::new(EJABBERD_CHECKS[i], p, "online");
+            c.binding = off;
             c.mechanisms = Some(vec![mech]);
             login_case(&mut m, &ca, c, Some(mech)).await;
         }
-        let mut c = Case::new(EJABBERD_CHECKS[4], p, "online with a -PLUS mechanism");
+        let mut c = Case::new(EJABBERD_CHECKS[4], p, "online, SCRAM-SHA-256");
+        c.mechanisms = Some(vec![Mechanism::ScramSha256]);
+        login_case(&mut m, &ca, c, Some(Mechanism::ScramSha256)).await;
+        let mut c = Case::new(
+            EJABBERD_CHECKS[5],
+            p,
+            "refused: no binding type both sides support (server: tls-unique only)",
+        );
         c.binding = ChannelBindingPolicy::Required;
-        login_case(&mut m, &ca, c, None).await;
-        let mut c = Case::new(EJABBERD_CHECKS[5], p, "online with a -PLUS mechanism");
+        refused_case(&mut m, &ca, c, None, is_bad_binding).await;
+        let mut c = Case::new(
+            EJABBERD_CHECKS[6],
+            p,
+            "refused: no binding type both sides support (server: tls-unique only)",
+        );
         c.binding = ChannelBindingPolicy::Required;
         c.tls12 = true;
-        login_case(&mut m, &ca, c, None).await;
-        let mut c = Case::new(EJABBERD_CHECKS[6], pt, "online");
+        refused_case(&mut m, &ca, c, None, is_bad_binding).await;
+        let mut c = Case::new(EJABBERD_CHECKS[7], pt, "online");
         c.security = Security::DirectTls;
-        login_case(&mut m, &ca, c, None).await;
-        let mut c = Case::new(EJABBERD_CHECKS[7], p, "online, PLAIN over TLS");
+        c.binding = off;
+        login_case(&mut m, &ca, c, Some(Mechanism::ScramSha512)).await;
+        let mut c = Case::new(EJABBERD_CHECKS[8], p, "online, PLAIN over TLS");
         c.mechanisms = Some(vec![Mechanism::Plain]);
         login_case(&mut m, &ca, c, Some(Mechanism::Plain)).await;
-        let mut c = Case::new(EJABBERD_CHECKS[8], p, "not-authorized");
+        let mut c = Case::new(EJABBERD_CHECKS[9], p, "not-authorized");
         c.password = "wrong";
-        refused_case(&mut m, &ca, c, |e| {
-            is_sasl_failure(e, SaslCondition::NotAuthorized)
+        c.binding = off;
+        refused_case(&mut m, &ca, c, None, |e| {
+            is_sasl_failure(e, SaslCondition::NotAuthorized) && !is_bad_binding(e)
         })
         .await;
-        stanza_cases(&mut m, &ca, p, "localhost").await;
+        stanza_cases(&mut m, &ca, p, "localhost", off).await;
     });
     drop(server);
     m.finish();
