@@ -13,3 +13,19 @@ fn fuzz_corpus_replays_without_panic() {
     }
     assert!(count >= 9, "corpus has {count} inputs");
 }
+
+#[test]
+fn connection_corpus_replays_without_panic() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/connection");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz corpus directory") {
+        let path = entry.expect("corpus entry").path();
+        if path.is_file() {
+            let data = std::fs::read(&path).expect("corpus file");
+            #[allow(clippy::disallowed_methods)] // the starting instant of virtual time
+            xmpp_core::fuzzing::connection(&data, std::time::Instant::now());
+            count += 1;
+        }
+    }
+    assert!(count >= 6, "corpus has {count} inputs");
+}

@@ -20,7 +20,7 @@ use crate::xml::{Element, StreamHeader, XmlElement, ns};
 impl Connection {
     /// The first move: direct TLS, or our stream header.
     pub(super) fn client_start(&mut self) {
-        if self.config.direct_tls {
+        if self.cc().direct_tls {
             self.client_start_tls();
         } else {
             self.client_send_header();
@@ -31,21 +31,21 @@ impl Connection {
     pub(super) fn client_send_header(&mut self) {
         let mut header = StreamHeader::new(ns::JABBER_CLIENT);
         header.context = Arc::clone(&self.out_ctx);
-        header.to = Some(self.config.jid.domain().to_owned());
-        let from = match self.config.send_from {
+        header.to = Some(self.cc().jid.domain().to_owned());
+        let from = match self.cc().send_from {
             super::FromPolicy::Never => false,
             super::FromPolicy::AfterTls => self.flags.secure,
             super::FromPolicy::Always => true,
         };
-        if from && self.config.jid.local().is_some() {
-            header.from = Some(self.config.jid.as_str().to_owned());
+        if from && self.cc().jid.local().is_some() {
+            header.from = Some(self.cc().jid.as_str().to_owned());
         }
         self.write_header(&header);
     }
 
     /// Starts TLS after `<proceed/>` (or at byte 0 for direct TLS).
     pub(super) fn client_start_tls(&mut self) {
-        match &self.config.tls_mode {
+        match &self.cc().tls_mode {
             TlsMode::External => {
                 self.phase = Phase::AwaitTlsExternal;
                 self.events.push_back(Event::StartTls);
@@ -53,7 +53,7 @@ impl Connection {
             #[cfg(feature = "rustls")]
             TlsMode::Rustls(config) => {
                 let config = Arc::clone(config);
-                let domain = self.config.jid.domain().to_owned();
+                let domain = self.cc().jid.domain().to_owned();
                 self.phase = Phase::TlsHandshake;
                 if let Err(e) = self.transport.start_client_tls(config, &domain) {
                     self.finish(super::CloseReason::Negotiation(NegotiationError::Tls(e)));
@@ -149,8 +149,8 @@ impl Connection {
 
     /// Picks the next feature to negotiate (DESIGN §5: filter by flags, run one).
     fn client_on_features(&mut self, features: Features) {
-        let policy = self.config.tls_policy;
-        let want_tls = policy != TlsPolicy::Disabled && !self.config.direct_tls;
+        let policy = self.cc().tls_policy;
+        let want_tls = policy != TlsPolicy::Disabled && !self.cc().direct_tls;
         if self.flags.permits(Feature::StartTls, false) && want_tls {
             if features.starttls.is_some() {
                 self.write_element(&XmlElement::new(NS_TLS, "starttls"));
@@ -200,11 +200,11 @@ impl Connection {
             tls: self.tls_info.as_ref().map(|i| i.version),
             local_bindings: &kinds,
             server_bindings: features.channel_binding.as_deref(),
-            policy: self.config.channel_binding,
-            allow_plain_without_tls: self.config.allow_plain_without_tls,
-            has_password: self.config.password.is_some(),
+            policy: self.cc().channel_binding,
+            allow_plain_without_tls: self.cc().allow_plain_without_tls,
+            has_password: self.cc().password.is_some(),
         };
-        let selection = match sasl::select(&features.mechanisms, &self.config.mechanisms, &ctx) {
+        let selection = match sasl::select(&features.mechanisms, &self.cc().mechanisms, &ctx) {
             Ok(s) => s,
             Err(e) => return self.fail_negotiation(NegotiationError::NoMechanism(e)),
         };
@@ -218,18 +218,18 @@ impl Connection {
         };
         let gs2 = selection.gs2.with_data(data);
         let mechanism = selection.mechanism;
-        let authzid = self.config.authzid.clone();
+        let authzid = self.cc().authzid.clone();
         let client = match mechanism {
             Mechanism::External => SaslClient::external(authzid.as_deref()),
             Mechanism::Anonymous => SaslClient::anonymous(None),
             _ => {
-                let nonce = match &self.config.scram_nonce {
+                let nonce = match &self.cc().scram_nonce {
                     Some(n) => n.clone(),
                     None => self.rng.alnum(24),
                 };
                 let credentials = Credentials {
-                    username: self.config.jid.local().unwrap_or_default().to_owned(),
-                    password: self.config.password.clone().unwrap_or_default(),
+                    username: self.cc().jid.local().unwrap_or_default().to_owned(),
+                    password: self.cc().password.clone().unwrap_or_default(),
                     authzid,
                 };
                 SaslClient::new(mechanism, &credentials, gs2, &nonce)
@@ -310,7 +310,7 @@ impl Connection {
     fn client_send_bind(&mut self, session: bool) {
         let id = self.next_id();
         let mut bind = XmlElement::new(NS_BIND, "bind");
-        if let Some(r) = &self.config.resource {
+        if let Some(r) = &self.cc().resource {
             bind.push_child(XmlElement::new(NS_BIND, "resource").with_text(r.clone()));
         }
         let iq = Iq::builder(IqType::Set, id.clone())
@@ -363,10 +363,10 @@ impl Connection {
     fn client_online(&mut self) {
         self.phase = Phase::Online;
         self.timers.stop(Timer::Negotiation);
-        if let Some(d) = self.config.timeouts.keepalive {
+        if let Some(d) = self.settings.timeouts.keepalive {
             self.timers.set(Timer::Keepalive, self.now, d);
         }
-        if let Some(d) = self.config.timeouts.ping_interval {
+        if let Some(d) = self.settings.timeouts.ping_interval {
             self.timers.set(Timer::Ping, self.now, d);
         }
         let jid = self.jid.clone().expect("bound before online");
@@ -414,14 +414,26 @@ impl Connection {
     /// An XEP-0199 ping to our server (client-to-server ping, §4.2).
     pub(super) fn send_ping(&mut self) {
         let id = self.next_id();
-        let domain = self.config.jid.domain().to_owned();
-        let iq = Iq::builder(IqType::Get, id.clone())
-            .with_to(domain)
+        // Client: to our server (XEP-0199 §4.2). Server: to the client (§4.1), from us.
+        let (to, from) = if self.is_client() {
+            (self.cc().jid.domain().to_owned(), None)
+        } else {
+            let to = self
+                .jid
+                .as_ref()
+                .map(|j| j.as_str().to_owned())
+                .unwrap_or_default();
+            (to, Some(self.sc().domain.clone()))
+        };
+        let mut iq = Iq::builder(IqType::Get, id.clone())
+            .with_to(to.clone())
             .with_payload(XmlElement::new(NS_PING, "ping"))
             .build();
+        if let Some(from) = from {
+            iq.set_attr("from", from);
+        }
         self.write_element(&iq);
-        self.iqs
-            .insert(id, self.config.jid.domain().parse().ok(), Owner::Ping);
+        self.iqs.insert(id, to.parse().ok(), Owner::Ping);
     }
 
     /// A fresh stanza id from the seeded generator.

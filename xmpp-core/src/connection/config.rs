@@ -270,3 +270,25 @@ impl ClientConfig {
         self
     }
 }
+
+/// The settings both roles share, copied out of the role's configuration.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub limits: Limits,
+    pub timeouts: Timeouts,
+    pub max_outbound_bytes: usize,
+    pub max_pending_iqs: usize,
+    pub max_events: usize,
+}
+
+impl ClientConfig {
+    pub(crate) fn settings(&self) -> Settings {
+        Settings {
+            limits: self.limits.clone(),
+            timeouts: self.timeouts.clone(),
+            max_outbound_bytes: self.max_outbound_bytes,
+            max_pending_iqs: self.max_pending_iqs,
+            max_events: self.max_events,
+        }
+    }
+}

@@ -6,7 +6,7 @@ use crate::sasl::Mechanism;
 use crate::tls::TlsInfo;
 use crate::xml::Element;
 
-use super::NegotiationError;
+use super::{AuthRequest, NegotiationError};
 
 /// An event from [`Connection::poll_event`](super::Connection::poll_event).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,18 @@ pub enum Event {
         id: String,
         /// The response.
         stanza: Element,
+    },
+    /// Server role: a client wants to authenticate; answer with
+    /// [`Connection::answer_auth`](super::Connection::answer_auth). Input is held (and
+    /// `wants_read` is false) until then.
+    AuthRequest(AuthRequest),
+    /// Server role: the client asks to bind a resource; answer with
+    /// [`Connection::answer_bind`](super::Connection::answer_bind).
+    BindRequest {
+        /// The resource the client asked for (`None`: the server assigns one).
+        requested: Option<String>,
+        /// The resource the engine proposes (the requested one, prepared, or a generated one).
+        proposed: String,
     },
     /// The outbound queue drained after `send` reported it full.
     Writable,

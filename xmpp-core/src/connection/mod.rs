@@ -28,7 +28,11 @@ mod event;
 mod features;
 mod input;
 mod iq_tracker;
+mod questions;
 mod send;
+mod server;
+mod server_config;
+mod server_sasl;
 mod state;
 mod timers;
 mod transport;
@@ -46,7 +50,10 @@ pub use config::{ClientConfig, DEFAULT_MECHANISMS, FromPolicy, Timeouts, TlsMode
 pub use error::{InputError, NegotiationError, SendError};
 pub use event::{CloseReason, Event, TimeoutKind};
 pub use input::Input;
+pub use questions::{AnswerError, AuthAnswer, AuthRequest, BindAnswer};
+pub use server_config::{DEFAULT_SERVER_MECHANISMS, ServerConfig, ServerTlsMode};
 
+use self::config::Settings;
 use self::iq_tracker::IqTracker;
 use self::state::{Flags, Phase};
 use self::timers::{Timer, TimerTable};
@@ -77,13 +84,16 @@ pub struct Stats {
 pub enum Role {
     /// The initiating entity of a client-to-server stream (RFC 6120 §4.1).
     Client,
+    /// The receiving entity of a client-to-server stream (a server).
+    Server,
 }
 
 /// One XMPP stream as a sans-IO state machine. See the [module docs](self) for the
 /// contract and the crate docs for a complete drive loop.
 #[derive(Debug)]
 pub struct Connection {
-    config: Box<ClientConfig>,
+    role: RoleState,
+    settings: Settings,
     phase: Phase,
     flags: Flags,
     reader: StreamReader,
@@ -93,7 +103,10 @@ pub struct Connection {
     header_sent: bool,
     peer_header: Option<StreamHeader>,
     transport: Transport,
+    #[cfg(feature = "rustls")]
     plain_in: Vec<u8>,
+    /// Input held while the application answers a question (server role).
+    held: Vec<u8>,
     events: VecDeque<Event>,
     timers: TimerTable,
     rng: Rng,
@@ -111,21 +124,65 @@ impl Connection {
     /// A client-role connection, started at `now`: its first bytes (the stream header, or
     /// a ClientHello for direct TLS) are ready in `poll_transmit`.
     pub fn client(config: ClientConfig, now: Instant) -> Connection {
-        let mut ctx = StreamContext::new(ns::JABBER_CLIENT).with_prefix("stream", ns::STREAM);
-        if let Some(lang) = &config.lang {
-            ctx = ctx.with_lang(lang.clone());
-        }
+        let ctx = stream_context(config.lang.as_deref());
+        let (seed, settings) = (config.rng_seed, config.settings());
+        let mut conn = Connection::new(
+            RoleState::Client(Box::new(config)),
+            seed,
+            settings,
+            ctx,
+            now,
+        );
+        conn.client_start();
+        conn
+    }
+
+    /// A server-role (receiving entity) connection for a client that just connected at
+    /// `now`: it waits for the client's stream header (or, for direct TLS, its ClientHello).
+    /// Questions for the application (credentials, resources) arrive as events
+    /// ([`Event::AuthRequest`], [`Event::BindRequest`]); answer them with
+    /// [`answer_auth`](Self::answer_auth) and [`answer_bind`](Self::answer_bind).
+    pub fn server(config: ServerConfig, now: Instant) -> Connection {
+        let ctx = stream_context(Some(&config.lang));
+        let (seed, settings) = (config.rng_seed, config.settings());
+        let mut rng = Rng::new(seed);
+        let decoy = match &config.decoy_secret {
+            Some(s) => s.clone(),
+            None => {
+                let mut s = vec![0; 32];
+                rng.fill(&mut s);
+                s
+            }
+        };
+        let state = server::ServerState::new(config, decoy);
+        let mut conn =
+            Connection::new(RoleState::Server(Box::new(state)), seed, settings, ctx, now);
+        conn.rng = rng;
+        conn.server_start();
+        conn
+    }
+
+    fn new(
+        role: RoleState,
+        seed: [u8; 32],
+        settings: Settings,
+        ctx: StreamContext,
+        now: Instant,
+    ) -> Self {
         let mut conn = Connection {
-            reader: StreamReader::new(config.limits.clone()),
-            rng: Rng::new(config.rng_seed),
-            config: Box::new(config),
+            reader: StreamReader::new(settings.limits.clone()),
+            rng: Rng::new(seed),
+            settings,
+            role,
             phase: Phase::AwaitHeader,
             flags: Flags::default(),
             out_ctx: Arc::new(ctx),
             header_sent: false,
             peer_header: None,
             transport: Transport::default(),
+            #[cfg(feature = "rustls")]
             plain_in: Vec::new(),
+            held: Vec::new(),
             events: VecDeque::new(),
             timers: TimerTable::default(),
             iqs: IqTracker::default(),
@@ -137,10 +194,9 @@ impl Connection {
             report_writable: false,
             stats: Stats::default(),
         };
-        if let Some(d) = conn.config.timeouts.negotiation {
+        if let Some(d) = conn.settings.timeouts.negotiation {
             conn.timers.set(Timer::Negotiation, now, d);
         }
-        conn.client_start();
         conn
     }
 
@@ -148,7 +204,14 @@ impl Connection {
 
     /// The role this connection plays.
     pub fn role(&self) -> Role {
-        Role::Client
+        match self.role {
+            RoleState::Client(_) => Role::Client,
+            RoleState::Server(_) => Role::Server,
+        }
+    }
+
+    fn is_client(&self) -> bool {
+        matches!(self.role, RoleState::Client(_))
     }
 
     /// Whether negotiation is complete and stanzas flow.
@@ -194,7 +257,10 @@ impl Connection {
     /// Whether the engine wants more input: false once closed, after EOF, or while the
     /// application has not drained a backlog of events (backpressure: stop reading).
     pub fn wants_read(&self) -> bool {
-        !self.closed && !self.eof && self.events.len() < self.config.max_events
+        !self.closed
+            && !self.eof
+            && !self.awaiting_app()
+            && self.events.len() < self.settings.max_events
     }
 
     // ----- inputs -----
@@ -264,7 +330,7 @@ impl Connection {
         self.write_close();
         self.phase = Phase::Closing;
         self.timers.stop_all();
-        let grace = self.config.timeouts.close_grace;
+        let grace = self.settings.timeouts.close_grace;
         self.timers.set(Timer::CloseGrace, self.now, grace);
     }
 
@@ -362,6 +428,17 @@ impl Connection {
     fn on_plaintext(&mut self, data: &[u8]) {
         let mut input = data;
         while !self.closed {
+            if self.awaiting_app() {
+                // Keep the rest until the application answers (bounded like a stanza).
+                self.held.extend_from_slice(input);
+                if self.held.len() > self.settings.limits.max_stanza_bytes {
+                    self.fail(
+                        StreamError::new(StreamErrorCondition::PolicyViolation)
+                            .with_text("too much data while authentication or binding was pending"),
+                    );
+                }
+                return;
+            }
             if matches!(self.phase, Phase::ProceedReceived) {
                 // RFC 6120 §5.4.3.3 / DESIGN §6: nothing may follow <proceed/> in plaintext
                 // (STARTTLS command injection); refuse in plaintext, before any TLS starts.
@@ -370,8 +447,10 @@ impl Connection {
                         StreamError::new(StreamErrorCondition::PolicyViolation)
                             .with_text("plaintext data after <proceed/> (STARTTLS injection)"),
                     );
-                } else {
+                } else if self.is_client() {
                     self.client_start_tls();
+                } else {
+                    self.server_start_tls();
                 }
                 return;
             }
@@ -388,8 +467,10 @@ impl Connection {
 
     fn on_stream_event(&mut self, event: StreamEvent) {
         match event {
-            StreamEvent::Header(h) => self.client_on_header(h),
-            StreamEvent::Element(el) => self.client_on_element(el),
+            StreamEvent::Header(h) if self.is_client() => self.client_on_header(h),
+            StreamEvent::Header(h) => self.server_on_header(h),
+            StreamEvent::Element(el) if self.is_client() => self.client_on_element(el),
+            StreamEvent::Element(el) => self.server_on_element(el),
             StreamEvent::Whitespace => {}
             StreamEvent::Close => {
                 if matches!(self.phase, Phase::Closing) {
@@ -405,7 +486,7 @@ impl Connection {
     /// Inbound traffic proves the peer alive: reset the ping timers.
     fn on_traffic(&mut self) {
         self.timers.stop(Timer::PingTimeout);
-        if let (Phase::Online, Some(d)) = (&self.phase, self.config.timeouts.ping_interval) {
+        if let (Phase::Online, Some(d)) = (&self.phase, self.settings.timeouts.ping_interval) {
             self.timers.set(Timer::Ping, self.now, d);
         }
     }
@@ -426,7 +507,7 @@ impl Connection {
             Timer::Ping => {
                 if matches!(self.phase, Phase::Online) {
                     self.send_ping();
-                    let d = self.config.timeouts.ping_timeout;
+                    let d = self.settings.timeouts.ping_timeout;
                     self.timers.set(Timer::PingTimeout, self.now, d);
                 }
             }
@@ -446,8 +527,13 @@ impl Connection {
         self.flags.secure = true;
         self.tls_info = Some(info.clone());
         self.events.push_back(Event::Secured(info));
-        self.reader = StreamReader::new(self.config.limits.clone());
-        self.client_send_header();
+        self.reader = StreamReader::new(self.settings.limits.clone());
+        self.header_sent = false;
+        if self.is_client() {
+            self.client_send_header();
+        } else {
+            self.phase = Phase::AwaitHeader;
+        }
     }
 
     /// Restarts the stream after SASL success (RFC 6120 §6.4.6): a new header from us, a
@@ -455,7 +541,20 @@ impl Connection {
     fn restart_stream(&mut self) {
         self.reader.restart();
         self.peer_header = None;
-        self.client_send_header();
+        self.header_sent = false;
+        if self.is_client() {
+            self.client_send_header();
+        } else {
+            self.phase = Phase::AwaitHeader;
+        }
+    }
+
+    /// Processes input held while a question was pending.
+    fn resume_held(&mut self) {
+        if !self.awaiting_app() && !self.closed {
+            let held = std::mem::take(&mut self.held);
+            self.on_plaintext(&held);
+        }
     }
 
     /// Writes our stream header and waits for the peer's.
@@ -485,7 +584,7 @@ impl Connection {
             self.finish(CloseReason::Negotiation(NegotiationError::Tls(e)));
             return;
         }
-        if let (Phase::Online, Some(d)) = (&self.phase, self.config.timeouts.keepalive) {
+        if let (Phase::Online, Some(d)) = (&self.phase, self.settings.timeouts.keepalive) {
             self.timers.set(Timer::Keepalive, self.now, d);
         }
     }
@@ -498,7 +597,11 @@ impl Connection {
         }
         if self.can_write_xml() {
             if !self.header_sent {
-                self.client_send_header();
+                if self.is_client() {
+                    self.client_send_header();
+                } else {
+                    self.server_send_header(None);
+                }
             }
             self.write_element(&error.to_element());
             self.write_close();
@@ -546,6 +649,34 @@ impl Connection {
         self.phase = Phase::Closed;
         self.timers.stop_all();
         self.events.push_back(Event::Closed(reason));
+    }
+}
+
+/// Our stream's namespace context: `jabber:client` content, `stream` prefix, `xml:lang`.
+fn stream_context(lang: Option<&str>) -> StreamContext {
+    let ctx = StreamContext::new(ns::JABBER_CLIENT).with_prefix("stream", ns::STREAM);
+    match lang {
+        Some(lang) => ctx.with_lang(lang.to_owned()),
+        None => ctx,
+    }
+}
+
+/// The role's own configuration and state.
+#[derive(Debug)]
+enum RoleState {
+    /// The initiating entity.
+    Client(Box<ClientConfig>),
+    /// The receiving entity.
+    Server(Box<server::ServerState>),
+}
+
+impl Connection {
+    /// The client configuration (client-role code only).
+    fn cc(&self) -> &ClientConfig {
+        match &self.role {
+            RoleState::Client(c) => c,
+            RoleState::Server(_) => unreachable!("client-role code on a server connection"),
+        }
     }
 }
 

@@ -55,7 +55,7 @@ impl Connection {
     /// It is written as given, byte for byte.
     pub fn send_raw(&mut self, now: Instant, xml: &str) -> Result<(), SendError> {
         self.advance(now);
-        let el = parse_one(xml, self.config.limits.clone(), &self.out_ctx)?;
+        let el = parse_one(xml, self.settings.limits.clone(), &self.out_ctx)?;
         let root = el.root();
         let (type_, id, to, from) = (
             root.attr("type"),
@@ -104,7 +104,7 @@ impl Connection {
                     if id.is_empty() {
                         return Err(SendError::MissingId);
                     }
-                    if self.iqs.len() >= self.config.max_pending_iqs {
+                    if self.iqs.len() >= self.settings.max_pending_iqs {
                         return Err(SendError::TooManyPendingIqs);
                     }
                 }
@@ -112,7 +112,7 @@ impl Connection {
                 _ => return Err(SendError::BadIqType),
             }
         }
-        if self.transport.queued() >= self.config.max_outbound_bytes {
+        if self.transport.queued() >= self.settings.max_outbound_bytes {
             self.report_writable = true;
             return Err(SendError::Full);
         }
@@ -127,7 +127,7 @@ impl Connection {
 }
 
 /// Parses `xml` as exactly one depth-1 element of a stream with context `ctx`.
-fn parse_one(
+pub(super) fn parse_one(
     xml: &str,
     limits: Limits,
     ctx: &Arc<crate::xml::StreamContext>,

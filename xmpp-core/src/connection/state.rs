@@ -43,6 +43,7 @@ impl Flags {
 #[derive(Debug)]
 pub(crate) enum Phase {
     /// Embedded TLS handshake in progress (direct TLS, or after `<proceed/>`).
+    #[cfg_attr(not(feature = "rustls"), allow(dead_code))]
     TlsHandshake,
     /// External TLS: waiting for the application's `TlsEstablished`.
     AwaitTlsExternal,
@@ -70,6 +71,15 @@ pub(crate) enum Phase {
     },
     /// Legacy session request sent with this id.
     Session {
+        /// The request id.
+        id: String,
+    },
+    /// Server: header and features sent; waiting for the client's next step.
+    ServerReady,
+    /// Server: SASL in progress.
+    ServerSasl(super::server_sasl::ServerSasl),
+    /// Server: the bind request with this id waits for the application.
+    ServerBind {
         /// The request id.
         id: String,
     },

@@ -72,6 +72,7 @@ impl TimerTable {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // a starting instant for virtual time
 mod tests {
     use super::*;
 

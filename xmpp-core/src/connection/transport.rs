@@ -3,14 +3,17 @@
 
 use bytes::Bytes;
 
+use crate::tls::TlsError;
+#[cfg(feature = "rustls")]
+use crate::tls::TlsInfo;
 #[cfg(feature = "rustls")]
 use crate::tls::TlsLayer;
-use crate::tls::{TlsError, TlsInfo};
 
 /// Outbound bytes waiting for `poll_transmit`, plus the TLS layer once started.
 #[derive(Debug, Default)]
 pub(crate) struct Transport {
     wire: Vec<u8>,
+    #[cfg(feature = "rustls")]
     scratch: Vec<u8>,
     #[cfg(feature = "rustls")]
     tls: Option<TlsLayer>,
@@ -37,11 +40,9 @@ impl Transport {
     }
 
     /// Whether an embedded TLS layer carries the stream.
+    #[cfg(feature = "rustls")]
     pub(crate) fn has_tls(&self) -> bool {
-        #[cfg(feature = "rustls")]
-        return self.tls.is_some();
-        #[cfg(not(feature = "rustls"))]
-        false
+        self.tls.is_some()
     }
 
     /// Writes plaintext produced by `f` to the stream (encrypted when TLS is embedded).
@@ -68,6 +69,17 @@ impl Transport {
         let mut tls = TlsLayer::client(config, server_name)?;
         tls.take_ciphertext(&mut self.wire);
         self.tls = Some(tls);
+        Ok(())
+    }
+
+    /// Starts embedded TLS as a server (the client's ClientHello comes next).
+    #[cfg(feature = "rustls")]
+    pub(crate) fn start_server_tls(
+        &mut self,
+        config: std::sync::Arc<rustls::ServerConfig>,
+        cert_der: Option<Vec<u8>>,
+    ) -> Result<(), TlsError> {
+        self.tls = Some(TlsLayer::server(config, cert_der)?);
         Ok(())
     }
 

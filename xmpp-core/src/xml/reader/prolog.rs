@@ -168,6 +168,13 @@ pub(crate) fn parse_header(
             .map(|(_, n)| n.as_str())
     };
     let Some(element_ns) = element_ns else {
+        if prefix.is_empty() {
+            // An unprefixed element without a default namespace is in no namespace.
+            return Err(StreamError::of(
+                Cond::InvalidNamespace,
+                format!("<{qname}> is in no namespace, not '{}'", ns::STREAM),
+            ));
+        }
         return Err(not_well_formed(format!(
             "unbound namespace prefix '{prefix}' on the stream header"
         )));
