@@ -45,13 +45,13 @@ fn parse_args() -> Result<Args, String> {
             "--port" => args.port = Some(value()?.parse().map_err(|e| format!("--port: {e}"))?),
             "--direct-tls" => args.direct_tls = true,
             "--ca" => args.ca = Some(value()?),
-            "--count" => {
-                args.count = Some(value()?.parse().map_err(|e| format!("--count: {e}"))?)
-            }
+            "--count" => args.count = Some(value()?.parse().map_err(|e| format!("--count: {e}"))?),
             "-h" | "--help" => {
-                return Err("usage: echo_bot --jid JID --password PASS [--host H] [--port P] \
+                return Err(
+                    "usage: echo_bot --jid JID --password PASS [--host H] [--port P] \
                             [--direct-tls] [--ca CA.pem] [--count N]"
-                    .into());
+                        .into(),
+                );
             }
             other => return Err(format!("unknown argument {other}")),
         }

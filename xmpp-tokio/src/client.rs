@@ -192,7 +192,7 @@ impl ClientOptions {
                 // The driver ended without a verdict: it can only have panicked.
                 return Err(match task.await {
                     Ok(Err(e)) => e,
-                    _ => Error::Closed(CloseReason::TransportFailed),
+                    _ => Error::closed(CloseReason::TransportFailed),
                 });
             }
         };
@@ -285,8 +285,8 @@ impl Client {
         match self.task.take() {
             Some(task) => task
                 .await
-                .unwrap_or(Err(Error::Closed(CloseReason::TransportFailed))),
-            None => Err(Error::Closed(CloseReason::TransportFailed)),
+                .unwrap_or(Err(Error::closed(CloseReason::TransportFailed))),
+            None => Err(Error::closed(CloseReason::TransportFailed)),
         }
     }
 }
@@ -310,7 +310,7 @@ pub struct Handle {
 
 impl Handle {
     fn ended(&self) -> Error {
-        Error::Closed(
+        Error::closed(
             self.shared
                 .close_reason()
                 .unwrap_or(CloseReason::TransportFailed),

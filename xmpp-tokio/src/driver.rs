@@ -174,12 +174,12 @@ where
                     if let Some(tx) = online.take() {
                         let err = match &io_error {
                             Some(e) => Error::Io(io::Error::new(e.kind(), e.to_string())),
-                            None => Error::Closed(r.clone()),
+                            None => Error::closed(r.clone()),
                         };
                         let _ = tx.send(Err(err));
                     }
                     for (_, w) in waiters.drain() {
-                        let _ = w.send(Err(Error::Closed(r.clone())));
+                        let _ = w.send(Err(Error::closed(r.clone())));
                     }
                     reason = Some(r.clone());
                     Event::Closed(r)

@@ -26,7 +26,9 @@ pub enum Error {
     Config(String),
     /// The engine ended the stream; the reason says why (negotiation failure, stream error,
     /// timeout, the peer closed, ...). Also returned by commands given after the end.
-    Closed(CloseReason),
+    /// Boxed: the reason is large and errors travel by value. See
+    /// [`close_reason`](Error::close_reason).
+    Closed(Box<CloseReason>),
     /// The engine refused a command (a caller fault; the connection is unchanged).
     Send(SendError),
 }
@@ -76,9 +78,26 @@ impl std::error::Error for Error {
         match self {
             Error::Io(e) => Some(e),
             Error::Send(e) => Some(e),
-            Error::Closed(CloseReason::Negotiation(e)) => Some(e),
+            Error::Closed(reason) => match &**reason {
+                CloseReason::Negotiation(e) => Some(e),
+                _ => None,
+            },
             _ => None,
         }
+    }
+}
+
+impl Error {
+    /// The engine's close reason, for [`Error::Closed`].
+    pub fn close_reason(&self) -> Option<&CloseReason> {
+        match self {
+            Error::Closed(reason) => Some(reason),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn closed(reason: CloseReason) -> Self {
+        Error::Closed(Box::new(reason))
     }
 }
 

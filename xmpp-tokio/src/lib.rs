@@ -18,10 +18,23 @@
 //! - Errors ([`Error`]) wrap I/O failures and the engine's
 //!   [`CloseReason`](xmpp_core::CloseReason).
 //!
-//! One task per connection runs a single `select!` over cancel-safe branches; see the
-//! `driver` notes on [`Client`] for the exact contract. The clock is tokio's, so tests under
-//! `tokio::time::pause()` run in virtual time, and the engine's seed comes from the
-//! operating system ([`os_seed`]).
+//! # The loop
+//!
+//! One task per connection runs a single `select!` whose branches are all cancel-safe:
+//!
+//! - read with `read_buf`, only while the engine's `wants_read()` (it turns false while
+//!   the application has not taken its events: backpressure towards the peer);
+//! - write with `write_all_buf` on at most one pending chunk (it advances the buffer, so a
+//!   cancelled write loses nothing); the next chunk is taken from the engine only once this
+//!   one is written, so the engine's bounded queue fills and [`Handle::send`] waits;
+//! - `sleep_until` the engine's `poll_timeout()`, then `Input::Timeout`;
+//! - commands from the handles over a bounded channel;
+//! - delivery of an event the bounded event channel had no room for.
+//!
+//! After every input or command the engine is drained as its contract says
+//! (`poll_transmit`, `poll_event`, `poll_timeout`). The clock is tokio's
+//! (`tokio::time::Instant::now().into_std()`), so tests under `tokio::time::pause()` run in
+//! virtual time, and the engine's seed comes from the operating system ([`os_seed`]).
 //!
 //! ```no_run
 //! use xmpp_core::stanza::{Message, MessageType};

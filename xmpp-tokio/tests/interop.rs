@@ -29,7 +29,9 @@ fn interop_dir() -> PathBuf {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("interop")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
@@ -390,7 +392,7 @@ fn names(v: &[Mechanism]) -> String {
 }
 
 fn is_sasl_failure(e: &Error, cond: SaslCondition) -> bool {
-    matches!(e, Error::Closed(CloseReason::Negotiation(
+    matches!(e.close_reason(), Some(CloseReason::Negotiation(
         xmpp_core::connection::NegotiationError::SaslFailure(f))) if f.condition == cond)
 }
 
@@ -566,7 +568,7 @@ fn prosody() {
         c.tls12 = true;
         c.binding = ChannelBindingPolicy::Required;
         refused_case(&mut m, &ca, c, None, |e| {
-            matches!(e, Error::Closed(CloseReason::Negotiation(_)))
+            matches!(e.close_reason(), Some(CloseReason::Negotiation(_)))
         })
         .await;
         let mut c = Case::new(PROSODY_CHECKS[4], p, "online, PLAIN over TLS");
