@@ -90,7 +90,9 @@ fn malformed_xml_is_not_well_formed() {
 }
 
 #[test]
-fn invalid_utf8_is_not_well_formed() {
+/// RFC 6120 §4.9.3.22: "improperly encoded the stream (e.g., by violating the rules of
+/// the UTF-8 encoding)" is `unsupported-encoding`.
+fn invalid_utf8_is_unsupported_encoding() {
     for bad in [
         &[0xFF][..],
         &[0xC3],
@@ -102,11 +104,11 @@ fn invalid_utf8_is_not_well_formed() {
         let mut input = stream("<message><body>");
         input.extend_from_slice(bad);
         input.extend_from_slice(b"</body></message>");
-        assert_condition(&input, C::NotWellFormed);
+        assert_condition(&input, C::UnsupportedEncoding);
         let mut attr = stream("<message to='");
         attr.extend_from_slice(bad);
         attr.extend_from_slice(b"'/>");
-        assert_condition(&attr, C::NotWellFormed);
+        assert_condition(&attr, C::UnsupportedEncoding);
     }
 }
 

@@ -376,6 +376,9 @@ impl Connection {
     /// A stanza while online: match iq responses, answer pings, surface the rest.
     fn client_on_stanza(&mut self, el: Element) {
         self.stats.stanzas_in += 1;
+        if self.reject_malformed_iq(&el) {
+            return;
+        }
         let root = el.root();
         if root.name() == "iq" {
             let type_ = root.attr("type");

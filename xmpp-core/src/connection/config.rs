@@ -202,6 +202,14 @@ impl ClientConfig {
     }
 
     /// The channel-binding policy (default [`ChannelBindingPolicy::Preferred`]).
+    ///
+    /// With `Preferred` the client uses a `-PLUS` mechanism with `tls-exporter` (TLS 1.3)
+    /// or `tls-server-end-point` whenever the server offers one it can match, and sends the
+    /// GS2 flag `y` when it could bind but the server offers no `-PLUS` mechanism at all, so
+    /// a stripped offer is detected by the server. A server that offers `-PLUS` only with
+    /// `tls-unique` (Prosody 0.12 on TLS 1.2), which rustls cannot produce, gets plain SCRAM
+    /// with the flag `n`: the login works, without channel binding. `Required` refuses to
+    /// authenticate there ([`NegotiationError::NoMechanism`](super::NegotiationError)).
     pub fn with_channel_binding(mut self, policy: ChannelBindingPolicy) -> Self {
         self.channel_binding = policy;
         self

@@ -107,6 +107,8 @@ pub struct Connection {
     plain_in: Vec<u8>,
     /// Input held while the application answers a question (server role).
     held: Vec<u8>,
+    /// Server role: the start of the client's header, until ours is sent.
+    header_probe: Vec<u8>,
     events: VecDeque<Event>,
     timers: TimerTable,
     rng: Rng,
@@ -183,6 +185,7 @@ impl Connection {
             #[cfg(feature = "rustls")]
             plain_in: Vec::new(),
             held: Vec::new(),
+            header_probe: Vec::new(),
             events: VecDeque::new(),
             timers: TimerTable::default(),
             iqs: IqTracker::default(),
@@ -426,6 +429,16 @@ impl Connection {
 
     /// Runs plaintext through the XML reader and the role's state machine.
     fn on_plaintext(&mut self, data: &[u8]) {
+        if !self.is_client() && !self.header_sent {
+            // Kept (bounded) so a refused header's `from` can still be answered (§4.7.2).
+            let room = self
+                .settings
+                .limits
+                .max_header_bytes
+                .saturating_sub(self.header_probe.len());
+            self.header_probe
+                .extend_from_slice(&data[..data.len().min(room)]);
+        }
         let mut input = data;
         while !self.closed {
             if self.awaiting_app() {
@@ -458,6 +471,10 @@ impl Connection {
                 Ok(None) => return,
                 Ok(Some(event)) => self.on_stream_event(event),
                 Err(e) => {
+                    if !self.is_client() && !self.header_sent {
+                        let from = server::refused_header_from(&self.header_probe);
+                        self.sc_mut().reply_to = from;
+                    }
                     self.fail(e);
                     return;
                 }
@@ -559,6 +576,7 @@ impl Connection {
 
     /// Writes our stream header and waits for the peer's.
     fn write_header(&mut self, header: &StreamHeader) {
+        self.header_probe = Vec::new();
         self.write_raw_with(|out| Writer::stream_header(out, header));
         self.header_sent = true;
         self.phase = Phase::AwaitHeader;
@@ -600,7 +618,7 @@ impl Connection {
                 if self.is_client() {
                     self.client_send_header();
                 } else {
-                    self.server_send_header(None);
+                    self.server_send_header();
                 }
             }
             self.write_element(&error.to_element());
@@ -638,6 +656,31 @@ impl Connection {
             self.phase,
             Phase::TlsHandshake | Phase::AwaitTlsExternal | Phase::Closed
         )
+    }
+
+    /// RFC 6120 §8.2.3: a malformed iq request (no id, an unknown type, a get or set without
+    /// exactly one payload) is answered with `bad-request` and not surfaced. Responses are
+    /// never answered (an error is never answered with an error).
+    fn reject_malformed_iq(&mut self, el: &crate::xml::Element) -> bool {
+        let root = el.root();
+        if root.name() != "iq" || matches!(root.attr("type").as_deref(), Some("result" | "error")) {
+            return false;
+        }
+        let Some(iq) = crate::stanza::Iq::from_element(root) else {
+            return false;
+        };
+        let Err(problem) = iq.validate() else {
+            return false;
+        };
+        let error = crate::error::StanzaError::new(
+            crate::error::ErrorType::Modify,
+            crate::error::StanzaErrorCondition::BadRequest,
+        )
+        .with_text(problem.to_string());
+        let reply = iq.error_reply(error).build();
+        self.write_element(&reply);
+        self.stats.stanzas_out += 1;
+        true
     }
 
     /// Ends the connection: one `Closed` event, timers off, later input ignored.

@@ -32,6 +32,8 @@ pub(crate) struct ServerState {
     pub user: Option<Jid>,
     /// Secret for decoy SCRAM parameters.
     pub decoy_secret: Vec<u8>,
+    /// The client's `from`, echoed as `to` in our headers (RFC 6120 §4.7.2).
+    pub reply_to: Option<String>,
 }
 
 impl ServerState {
@@ -43,6 +45,7 @@ impl ServerState {
             attempts: 0,
             user: None,
             decoy_secret,
+            reply_to: None,
         }
     }
 }
@@ -57,7 +60,8 @@ impl Connection {
     }
 
     /// Our response header (RFC 6120 §4.7): fresh id, `from` our domain, `to` the client.
-    pub(super) fn server_send_header(&mut self, to: Option<String>) {
+    pub(super) fn server_send_header(&mut self) {
+        let to = self.sc().reply_to.clone();
         let id = match self.sc_mut().config.stream_ids.pop_front() {
             Some(id) => id,
             None => self.rng.alnum(16),
@@ -84,7 +88,7 @@ impl Connection {
             .iter()
             .find(|d| d.eq_ignore_ascii_case(&to))
             .cloned();
-        let reply_to = header.from.clone().filter(|f| f.parse::<Jid>().is_ok());
+        self.sc_mut().reply_to = header.from.clone().filter(|f| f.parse::<Jid>().is_ok());
         if let Some(lang) = header.lang() {
             let ctx = StreamContext::new(ns::JABBER_CLIENT)
                 .with_prefix("stream", ns::STREAM)
@@ -116,7 +120,7 @@ impl Connection {
         }
         self.sc_mut().domain = domain;
         self.peer_header = Some(header);
-        self.server_send_header(reply_to);
+        self.server_send_header();
         let features = self.server_features();
         self.write_element(&features.to_element());
         self.phase = Phase::ServerReady;
@@ -361,6 +365,9 @@ impl Connection {
                 }
             },
         };
+        if self.reject_malformed_iq(&el) {
+            return;
+        }
         let root = el.root();
         if let Some(Err(_)) = root.attr("to").map(|t| t.parse::<Jid>()) {
             if root.attr("type").as_deref() != Some("error") {
@@ -439,6 +446,29 @@ impl Connection {
             super::RoleState::Client(_) => unreachable!("server-role code on a client connection"),
         }
     }
+}
+
+/// The `from` of a client header the reader refused (wrong version or content namespace):
+/// our error header still names the client in `to` (RFC 6120 §4.7.2).
+pub(super) fn refused_header_from(buffered: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(buffered).ok()?;
+    let start = text.find('<')?;
+    for token in xmlparser::Tokenizer::from(&text[start..]) {
+        match token.ok()? {
+            xmlparser::Token::Attribute {
+                prefix,
+                local,
+                value,
+                ..
+            } if prefix.is_empty() && local.as_str() == "from" => {
+                let value = value.as_str();
+                return value.parse::<Jid>().is_ok().then(|| value.to_owned());
+            }
+            xmlparser::Token::ElementEnd { .. } => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `el` with ` from='jid'` inserted after its name, re-framed by the reader (so the

@@ -595,3 +595,11 @@ fn hostile_input_at_every_stage() {
         }
     }
 }
+
+#[test]
+fn refused_header_still_names_the_client() {
+    let mut s = Server::new(ServerConfig::new("im.example.com"));
+    s.feed("<?xml version='1.0'?><stream:stream from='juliet@im.example.com' to='im.example.com' version='11.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>");
+    let out = s.take_out();
+    assert!(out.contains("to='juliet@im.example.com'"), "{out}");
+}

@@ -104,12 +104,16 @@ pub(crate) struct Input<'a> {
 }
 
 impl<'a> Input<'a> {
-    /// `bytes[start..end]` as text, or `not-well-formed` if it holds invalid UTF-8. Tokens end
+    /// `bytes[start..end]` as text, or `unsupported-encoding` if it holds invalid UTF-8
+    /// (RFC 6120 §4.9.3.22 names that condition for UTF-8 violations). Tokens end
     /// at ASCII delimiters, so a token reaching past the mark contains an invalid sequence.
     #[allow(unsafe_code)]
     pub(crate) fn str(&self, start: usize, end: usize) -> Result<&'a str, StreamError> {
         if end > self.valid {
-            return Err(not_well_formed("invalid UTF-8"));
+            return Err(StreamError::of(
+                Cond::UnsupportedEncoding,
+                "invalid UTF-8 (RFC 6120 §4.9.3.22, §11.6)",
+            ));
         }
         let b = &self.bytes[start..end];
         debug_assert!(std::str::from_utf8(b).is_ok());
