@@ -95,3 +95,28 @@ pub enum TimeoutKind {
     /// The peer did not answer our `</stream:stream>` in time.
     CloseGrace,
 }
+
+impl core::fmt::Display for CloseReason {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            CloseReason::Local => f.write_str("closed by us"),
+            CloseReason::Remote => f.write_str("closed by the peer"),
+            CloseReason::RemoteError(e) => write!(f, "the peer sent a stream error: {e}"),
+            CloseReason::LocalError(e) => write!(f, "we sent a stream error: {e}"),
+            CloseReason::Negotiation(e) => e.fmt(f),
+            CloseReason::Timeout(kind) => write!(f, "timeout: {kind}"),
+            CloseReason::Eof => f.write_str("the transport ended without a stream close"),
+            CloseReason::TransportFailed => f.write_str("the transport failed"),
+        }
+    }
+}
+
+impl core::fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Negotiation => "stream negotiation took too long",
+            TimeoutKind::Ping => "no answer to a ping",
+            TimeoutKind::CloseGrace => "the peer did not answer our stream close",
+        })
+    }
+}
