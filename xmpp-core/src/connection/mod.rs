@@ -242,6 +242,16 @@ impl Connection {
         self.jid.as_ref()
     }
 
+    /// Server role: the authenticated account (a bare JID), once SASL succeeded; `None`
+    /// before that and in the client role. Lets the application decide an
+    /// [`Event::BindRequest`] knowing whose resource it is.
+    pub fn authenticated_account(&self) -> Option<&Jid> {
+        match &self.role {
+            RoleState::Server(s) => s.user.as_ref(),
+            RoleState::Client(_) => None,
+        }
+    }
+
     /// The peer's current stream header.
     pub fn peer_header(&self) -> Option<&StreamHeader> {
         self.peer_header.as_ref()
