@@ -77,8 +77,8 @@ mod tls;
 
 pub use client::{Client, ClientOptions, Handle};
 pub use error::{ConnectAttempt, DisplayReason, Error};
-pub use server::{Authenticator, ServerConnection, ServerOptions};
 pub use seed::os_seed;
+pub use server::{Authenticator, ServerConnection, ServerOptions};
 pub use srv::Security;
 pub use tls::{ServerIdentity, TlsOptions};
 
