@@ -16,7 +16,7 @@ use xmpp_core::tls::TlsInfo;
 use xmpp_core::xml::{Element, XmlElement};
 use xmpp_core::{ClientConfig, CloseReason, Connection, Event, Jid};
 
-use crate::driver::{self, Channels, Command, Shared};
+use crate::driver::{self, Command, Shared};
 use crate::error::ConnectAttempt;
 use crate::srv::{self, Security, Target};
 use crate::{Error, TlsOptions};
@@ -170,40 +170,15 @@ impl ClientOptions {
             .with_direct_tls(direct)
             .with_rng_seed(crate::seed::os_seed());
         let conn = Connection::client(config, driver::now());
-        let (cmd_tx, cmd_rx) = mpsc::channel(32);
-        let (ev_tx, ev_rx) = mpsc::channel(self.event_capacity);
-        let (online_tx, online_rx) = oneshot::channel();
-        let shared = Arc::new(Shared::default());
-        let (reader, writer) = tokio::io::split(io);
-        let channels = Channels {
-            commands: cmd_rx,
-            events: ev_tx,
-            online: Some(online_tx),
-            shared: Arc::clone(&shared),
-        };
-        let task = tokio::spawn(driver::run(conn, reader, writer, channels));
-        let online = match online_rx.await {
-            Ok(Ok(online)) => online,
-            Ok(Err(e)) => {
-                let _ = task.await;
-                return Err(e);
-            }
-            Err(_) => {
-                // The driver ended without a verdict: it can only have panicked.
-                return Err(match task.await {
-                    Ok(Err(e)) => e,
-                    _ => Error::closed(CloseReason::TransportFailed),
-                });
-            }
-        };
+        let started = driver::start(conn, io, self.event_capacity, None).await?;
         Ok(Client {
-            handle: Handle { tx: cmd_tx, shared },
-            events: ev_rx,
-            jid: online.jid,
-            tls: online.tls,
-            mechanism: online.mechanism,
+            handle: started.handle,
+            events: started.events,
+            jid: started.online.jid,
+            tls: started.online.tls,
+            mechanism: started.online.mechanism,
             security,
-            task: Some(task),
+            task: Some(started.task),
         })
     }
 }
@@ -309,6 +284,15 @@ pub struct Handle {
 }
 
 impl Handle {
+    pub(crate) fn new(tx: mpsc::Sender<Command>, shared: Arc<Shared>) -> Self {
+        Handle { tx, shared }
+    }
+
+    /// Hands a command to the driver (`Err` once it has ended).
+    pub(crate) async fn command(&self, cmd: Command) -> Result<(), Error> {
+        self.tx.send(cmd).await.map_err(|_| self.ended())
+    }
+
     fn ended(&self) -> Error {
         Error::closed(
             self.shared

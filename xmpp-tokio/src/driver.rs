@@ -10,26 +10,35 @@
 //! - commands from the application over a bounded channel, paused while a send waits for
 //!   queue space;
 //! - event delivery: `reserve` on the bounded event channel when it was full; meanwhile
-//!   events stay in the engine, whose `wants_read` then stops the reads.
+//!   events stay in the engine, whose `wants_read` then stops the reads;
+//! - server role: the application's answer to the pending question (credentials, resource
+//!   binding), a future polled here; the engine holds its input meanwhile (`wants_read` is
+//!   false) while the timer and command branches keep running.
 //!
 //! The clock is tokio's (`tokio::time::Instant::now().into_std()`), so tests under
 //! `tokio::time::pause()` run in virtual time. There is no XMPP logic here.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::io;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
+use std::task::Poll;
 use std::time::Instant;
 
 use bytes::BytesMut;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
 use xmpp_core::connection::SendError;
-use xmpp_core::sasl::Mechanism;
+use xmpp_core::error::{StanzaError, StanzaErrorCondition};
+use xmpp_core::sasl::{Mechanism, SaslCondition};
 use xmpp_core::tls::TlsInfo;
 use xmpp_core::xml::{Element, XmlElement};
-use xmpp_core::{CloseReason, Connection, Event, Input, Jid};
+use xmpp_core::{AuthAnswer, BindAnswer, CloseReason, Connection, Event, Input, Jid};
 
-use crate::Error;
+use crate::server::{Authenticator, BindQuestion};
+use crate::{Error, Handle};
 
 /// Read buffer size: one read takes at most this much.
 const READ_CHUNK: usize = 16 * 1024;
@@ -81,6 +90,50 @@ pub(crate) struct Channels {
     pub(crate) events: mpsc::Sender<Event>,
     pub(crate) online: Option<oneshot::Sender<Result<Online, Error>>>,
     pub(crate) shared: Arc<Shared>,
+    /// Server role: who answers the engine's questions.
+    pub(crate) authenticator: Option<Arc<dyn Authenticator>>,
+}
+
+/// The application's answer to a server-role question, once its future completes.
+enum Answer {
+    Auth(AuthAnswer),
+    Bind(BindAnswer),
+}
+
+/// The pending question's answer, being computed by the application.
+type PendingAnswer = Pin<Box<dyn Future<Output = Answer> + Send>>;
+
+/// Resolves with the pending answer; never while there is none. Cancel-safe: the future
+/// stays in the option.
+fn answer_of(pending: &mut Option<PendingAnswer>) -> impl Future<Output = Answer> + '_ {
+    std::future::poll_fn(move |cx| match pending {
+        Some(f) => f.as_mut().poll(cx),
+        None => Poll::Pending,
+    })
+}
+
+/// Hands the application's answer to the engine. An answer the engine cannot take (it does
+/// not fit the question, or names an invalid identity) is replaced by a refusal
+/// (`temporary-auth-failure`, `internal-server-error`) so the client is not left waiting;
+/// an answer that arrives after the connection ended is dropped.
+fn give_answer(conn: &mut Connection, answer: Answer) {
+    match answer {
+        Answer::Auth(a) => {
+            if conn.answer_auth(now(), a).is_err() {
+                let fallback = AuthAnswer::Reject(SaslCondition::TemporaryAuthFailure);
+                let _ = conn.answer_auth(now(), fallback);
+            }
+        }
+        Answer::Bind(b) => {
+            if conn.answer_bind(now(), b).is_err() {
+                let e = StanzaError::new(
+                    StanzaErrorCondition::InternalServerError.default_type(),
+                    StanzaErrorCondition::InternalServerError,
+                );
+                let _ = conn.answer_bind(now(), BindAnswer::Refuse(e));
+            }
+        }
+    }
 }
 
 /// Drives `conn` over `reader`/`writer` until the connection has ended and its last bytes
@@ -101,7 +154,9 @@ where
         events,
         mut online,
         shared,
+        authenticator,
     } = ch;
+    let mut question: Option<PendingAnswer> = None;
     let mut rbuf = BytesMut::with_capacity(READ_CHUNK);
     let mut out = BytesMut::new();
     let mut pending_event: Option<Event> = None;
@@ -154,6 +209,32 @@ where
                         continue;
                     }
                     None => Event::IqResponse { id, stanza },
+                },
+                Event::AuthRequest(request) => match &authenticator {
+                    Some(a) => {
+                        let f = a.authenticate(request);
+                        question = Some(Box::pin(async move { Answer::Auth(f.await) }));
+                        continue;
+                    }
+                    None => Event::AuthRequest(request),
+                },
+                Event::BindRequest {
+                    requested,
+                    proposed,
+                } => match (&authenticator, conn.authenticated_account()) {
+                    (Some(a), Some(account)) => {
+                        let f = a.bind(BindQuestion {
+                            account: account.clone(),
+                            requested,
+                            proposed,
+                        });
+                        question = Some(Box::pin(async move { Answer::Bind(f.await) }));
+                        continue;
+                    }
+                    _ => Event::BindRequest {
+                        requested,
+                        proposed,
+                    },
                 },
                 Event::Authenticated { mechanism: m } => {
                     mechanism = Some(m);
@@ -251,6 +332,10 @@ where
                     conn.close(now());
                 }
             },
+            answer = answer_of(&mut question), if question.is_some() => {
+                question = None;
+                give_answer(&mut conn, answer);
+            },
             permit = events.reserve(), if pending_event.is_some() => {
                 if let (Ok(permit), Some(ev)) = (permit, pending_event.take()) {
                     permit.send(ev);
@@ -321,4 +406,58 @@ fn apply(
         Command::Call(f) => f(conn, t),
     }
     None
+}
+
+/// A connection being driven by its own task, online.
+pub(crate) struct Started {
+    pub(crate) handle: Handle,
+    pub(crate) events: mpsc::Receiver<Event>,
+    pub(crate) online: Online,
+    pub(crate) task: JoinHandle<Result<CloseReason, Error>>,
+}
+
+/// Spawns the driver for `conn` over `io` and waits until the stream is online (or has
+/// ended: the error then says why).
+pub(crate) async fn start<S>(
+    conn: Connection,
+    io: S,
+    event_capacity: usize,
+    authenticator: Option<Arc<dyn Authenticator>>,
+) -> Result<Started, Error>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let (cmd_tx, cmd_rx) = mpsc::channel(32);
+    let (ev_tx, ev_rx) = mpsc::channel(event_capacity);
+    let (online_tx, online_rx) = oneshot::channel();
+    let shared = Arc::new(Shared::default());
+    let (reader, writer) = tokio::io::split(io);
+    let channels = Channels {
+        commands: cmd_rx,
+        events: ev_tx,
+        online: Some(online_tx),
+        shared: Arc::clone(&shared),
+        authenticator,
+    };
+    let task = tokio::spawn(run(conn, reader, writer, channels));
+    let online = match online_rx.await {
+        Ok(Ok(online)) => online,
+        Ok(Err(e)) => {
+            let _ = task.await;
+            return Err(e);
+        }
+        Err(_) => {
+            // The driver ended without a verdict: it can only have panicked.
+            return Err(match task.await {
+                Ok(Err(e)) => e,
+                _ => Error::closed(CloseReason::TransportFailed),
+            });
+        }
+    };
+    Ok(Started {
+        handle: Handle::new(cmd_tx, shared),
+        events: ev_rx,
+        online,
+        task,
+    })
 }

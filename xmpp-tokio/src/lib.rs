@@ -15,6 +15,10 @@
 //!   platform's or only the application's trust anchors ([`TlsOptions`]).
 //! - [`Client`]: the online connection, a `Stream` of engine [`Event`](xmpp_core::Event)s;
 //!   [`Handle`]: sends with backpressure, request/response for iqs, close.
+//! - Server role ([`server`]): [`ServerOptions::accept`] runs the receiving side over an
+//!   accepted socket; the application answers credential and bind questions through an
+//!   [`Authenticator`] whose answers are futures; [`ServerConnection`] is the online client
+//!   (a `Stream` of events and a [`Handle`]).
 //! - Errors ([`Error`]) wrap I/O failures and the engine's
 //!   [`CloseReason`](xmpp_core::CloseReason).
 //!
@@ -67,12 +71,14 @@ mod client;
 mod driver;
 mod error;
 mod seed;
+pub mod server;
 pub mod srv;
 mod tls;
 
 pub use client::{Client, ClientOptions, Handle};
 pub use error::{ConnectAttempt, DisplayReason, Error};
 pub use seed::os_seed;
+pub use server::{Authenticator, ServerConnection, ServerOptions};
 pub use srv::Security;
 pub use tls::{ServerIdentity, TlsOptions};
 

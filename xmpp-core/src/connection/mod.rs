@@ -242,6 +242,16 @@ impl Connection {
         self.jid.as_ref()
     }
 
+    /// Server role: the authenticated account (a bare JID), once SASL succeeded; `None`
+    /// before that and in the client role. Lets the application decide an
+    /// [`Event::BindRequest`] knowing whose resource it is.
+    pub fn authenticated_account(&self) -> Option<&Jid> {
+        match &self.role {
+            RoleState::Server(s) => s.user.as_ref(),
+            RoleState::Client(_) => None,
+        }
+    }
+
     /// The peer's current stream header.
     pub fn peer_header(&self) -> Option<&StreamHeader> {
         self.peer_header.as_ref()
@@ -459,7 +469,16 @@ impl Connection {
             if matches!(self.phase, Phase::ProceedReceived) {
                 // RFC 6120 §5.4.3.3 / DESIGN §6: nothing may follow <proceed/> in plaintext
                 // (STARTTLS command injection); refuse in plaintext, before any TLS starts.
-                if !input.is_empty() || !self.reader.buffered().is_empty() {
+                // Server role: whitespace that arrived with the client's <starttls/>
+                // (go-sendxmpp writes `<starttls .../>\n`) carries no command and is
+                // dropped; anything else, and anything after <proceed/> on the client
+                // side, is refused.
+                let blank = !self.is_client()
+                    && input
+                        .iter()
+                        .all(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+                    && self.reader.discard_blank();
+                if !blank && (!input.is_empty() || !self.reader.buffered().is_empty()) {
                     self.fail(
                         StreamError::new(StreamErrorCondition::PolicyViolation)
                             .with_text("plaintext data after <proceed/> (STARTTLS injection)"),

@@ -266,6 +266,29 @@ fn tolerates_what_real_clients_send() {
 }
 
 #[test]
+fn whitespace_after_starttls_is_not_injection() {
+    // go-sendxmpp writes `<starttls .../>\n` in one piece, then waits for <proceed/>.
+    let mut s = Server::new(ServerConfig::new("im.example.com"));
+    s.feed(CLIENT_HEADER);
+    s.take_out();
+    s.feed("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>\n \r\n");
+    assert_eq!(
+        s.take_out(),
+        "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
+    );
+    assert!(s.events.contains(&Event::StartTls), "{:?}", s.events);
+    assert!(s.closed().is_none());
+    s.conn
+        .handle_input(s.now, Input::TlsEstablished(tls_info()))
+        .unwrap();
+    // The new stream starts clean (CLIENT_HEADER starts with an XML declaration).
+    s.feed(CLIENT_HEADER);
+    let out = s.take_out();
+    assert!(out.contains("<mechanisms"), "{out}");
+    assert!(s.closed().is_none());
+}
+
+#[test]
 fn tls_client_hello_on_the_starttls_port_gets_a_stream_error() {
     let mut s = Server::new(ServerConfig::new("im.example.com"));
     s.feed_bytes(&[

@@ -93,6 +93,9 @@ pub struct StreamReader {
     prolog_bytes: usize,
     /// `buf[..utf8_valid]` is valid UTF-8; validation stops at the first invalid sequence.
     utf8_valid: usize,
+    /// Set by [`restart`](Self::restart): whitespace before the new stream's XML
+    /// declaration is the old stream's (between its elements) and does not move it.
+    restarted: bool,
 }
 
 /// The buffer with its validated-UTF-8 prefix: complete tokens below the mark are `&str`
@@ -136,6 +139,7 @@ impl StreamReader {
             stream: None,
             prolog_bytes: 0,
             utf8_valid: 0,
+            restarted: false,
         }
     }
 
@@ -181,6 +185,7 @@ impl StreamReader {
         self.phase = Phase::Prolog { at_start: true };
         self.stream = None;
         self.prolog_bytes = 0;
+        self.restarted = true;
         self.scanner = Scanner::new();
         self.tree.reset();
     }
@@ -189,6 +194,22 @@ impl StreamReader {
     /// `<proceed/>`, which must not exist: RFC 6120 §5.4.3.3).
     pub fn buffered(&self) -> &[u8] {
         &self.buf
+    }
+
+    /// Drops the buffered bytes if they are only whitespace (what a client may send after
+    /// `<starttls/>` before its TLS handshake); whether nothing is buffered now. Call only
+    /// right before a [`restart`](Self::restart) (the scanner starts over).
+    pub(crate) fn discard_blank(&mut self) -> bool {
+        if self
+            .buf
+            .iter()
+            .all(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            self.buf.clear();
+            self.utf8_valid = 0;
+            self.scanner = Scanner::new();
+        }
+        self.buf.is_empty()
     }
 
     /// The context of the open stream (set by its header).
@@ -293,7 +314,11 @@ impl StreamReader {
                 let ws = whitespace_len(rest);
                 if ws > 0 {
                     self.prolog_bytes += ws;
-                    self.phase = Phase::Prolog { at_start: false };
+                    // After a restart, whitespace the client sent after its last element of
+                    // the old stream (go-sendxmpp: `</auth>\n`) may precede the declaration.
+                    self.phase = Phase::Prolog {
+                        at_start: at_start && self.restarted,
+                    };
                     self.scanner.skip(ws);
                     self.consume(self.scanner.token_start());
                     self.check_header_limit(0)?;
