@@ -236,9 +236,15 @@ where
                         proposed,
                     },
                 },
-                Event::Authenticated { mechanism: m } => {
+                Event::Authenticated {
+                    mechanism: m,
+                    channel_binding,
+                } => {
                     mechanism = Some(m);
-                    Event::Authenticated { mechanism: m }
+                    Event::Authenticated {
+                        mechanism: m,
+                        channel_binding,
+                    }
                 }
                 Event::Online { jid } => {
                     if let Some(tx) = online.take() {

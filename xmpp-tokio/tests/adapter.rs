@@ -146,7 +146,8 @@ async fn login_stanzas_request_and_close_over_tcp() {
     assert!(matches!(
         client.next_event().await,
         Some(Event::Authenticated {
-            mechanism: Mechanism::Plain
+            mechanism: Mechanism::Plain,
+            channel_binding: None,
         })
     ));
     assert!(matches!(

@@ -111,8 +111,12 @@ impl Connection {
                 self.phase = Phase::StartTls;
                 self.fail_negotiation(NegotiationError::TlsRefused);
             }
-            Phase::Sasl { client, mechanism } if root.ns() == sasl::NS_SASL => {
-                self.client_on_sasl(client, mechanism, el);
+            Phase::Sasl {
+                client,
+                mechanism,
+                binding,
+            } if root.ns() == sasl::NS_SASL => {
+                self.client_on_sasl(client, mechanism, binding, el);
             }
             Phase::Bind { id, session } if self.is_response(&el, &id) => {
                 self.client_on_bind(&el, session);
@@ -216,6 +220,10 @@ impl Connection {
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
+        let binding = match selection.gs2 {
+            Gs2FlagKind::Use(kind) => Some(kind),
+            _ => None,
+        };
         let gs2 = selection.gs2.with_data(data);
         let mechanism = selection.mechanism;
         let authzid = self.cc().authzid.clone();
@@ -246,11 +254,18 @@ impl Connection {
         self.phase = Phase::Sasl {
             client: Box::new(client),
             mechanism,
+            binding,
         };
     }
 
     /// `<challenge/>`, `<success/>` or `<failure/>` (RFC 6120 §6.4.2–§6.4.6).
-    fn client_on_sasl(&mut self, mut client: Box<SaslClient>, mechanism: Mechanism, el: Element) {
+    fn client_on_sasl(
+        &mut self,
+        mut client: Box<SaslClient>,
+        mechanism: Mechanism,
+        binding: Option<ChannelBindingType>,
+        el: Element,
+    ) {
         let root = el.root();
         let text = root.text();
         match root.name() {
@@ -263,7 +278,11 @@ impl Connection {
                         let mut r = XmlElement::new(sasl::NS_SASL, "response");
                         r.push_text(base64::encode_payload(&reply));
                         self.write_element(&r);
-                        self.phase = Phase::Sasl { client, mechanism };
+                        self.phase = Phase::Sasl {
+                            client,
+                            mechanism,
+                            binding,
+                        };
                     }
                     Err(e) => self.client_sasl_abort(e),
                 }
@@ -275,7 +294,10 @@ impl Connection {
                 match checked {
                     Ok(()) => {
                         self.flags.authenticated = true;
-                        self.events.push_back(Event::Authenticated { mechanism });
+                        self.events.push_back(Event::Authenticated {
+                            mechanism,
+                            channel_binding: binding,
+                        });
                         self.restart_stream();
                     }
                     Err(e) => {

@@ -2,7 +2,7 @@
 
 use crate::Jid;
 use crate::error::StreamError;
-use crate::sasl::Mechanism;
+use crate::sasl::{ChannelBindingType, Mechanism};
 use crate::tls::TlsInfo;
 use crate::xml::Element;
 
@@ -23,6 +23,8 @@ pub enum Event {
     Authenticated {
         /// The mechanism used.
         mechanism: Mechanism,
+        /// The channel binding the exchange was bound to (`-PLUS` mechanisms), if any.
+        channel_binding: Option<ChannelBindingType>,
     },
     /// Resource binding (and legacy session, if required) is done: stanzas flow.
     Online {

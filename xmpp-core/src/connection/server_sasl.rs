@@ -42,7 +42,8 @@ impl Connection {
                     .and_then(|data| scram.client_final(&data).map_err(|e| e.failure()));
                 match result {
                     Ok(final_message) => {
-                        self.server_sasl_success(scram.mechanism(), user, Some(final_message))
+                        let (mechanism, binding) = (scram.mechanism(), scram.channel_binding());
+                        self.server_sasl_success(mechanism, binding, user, Some(final_message))
                     }
                     Err(failure) => self.server_sasl_failure(failure),
                 }
@@ -252,7 +253,7 @@ impl Connection {
                     return Err(AnswerError::Mismatch);
                 };
                 if keys.is_some_and(|k| k.verify_password(&password)) {
-                    self.server_sasl_success(mechanism, user, None);
+                    self.server_sasl_success(mechanism, None, user, None);
                 } else {
                     self.server_sasl_failure(SaslFailure::new(SaslCondition::NotAuthorized));
                 }
@@ -276,14 +277,20 @@ impl Connection {
                         return Err(AnswerError::Mismatch);
                     }
                 };
-                self.server_sasl_success(mechanism, user, None);
+                self.server_sasl_success(mechanism, None, user, None);
                 Ok(())
             }
         }
     }
 
     /// `<success/>` (RFC 6120 §6.4.6), then wait for the client's new stream.
-    fn server_sasl_success(&mut self, mechanism: Mechanism, user: Jid, data: Option<Vec<u8>>) {
+    fn server_sasl_success(
+        &mut self,
+        mechanism: Mechanism,
+        channel_binding: Option<ChannelBindingType>,
+        user: Jid,
+        data: Option<Vec<u8>>,
+    ) {
         let mut s = XmlElement::new(sasl::NS_SASL, "success");
         if let Some(d) = data {
             s.push_text(base64::encode_optional(Some(&d)));
@@ -291,7 +298,10 @@ impl Connection {
         self.write_element(&s);
         self.flags.authenticated = true;
         self.sc_mut().user = Some(user);
-        self.events.push_back(Event::Authenticated { mechanism });
+        self.events.push_back(Event::Authenticated {
+            mechanism,
+            channel_binding,
+        });
         self.restart_stream();
     }
 

@@ -1,7 +1,7 @@
 //! The role-agnostic negotiation state (DESIGN §5, h11's `_state.py`): session flags,
 //! which features they permit, and the phases a stream goes through.
 
-use crate::sasl::{Mechanism, SaslClient};
+use crate::sasl::{ChannelBindingType, Mechanism, SaslClient};
 
 /// What negotiation has achieved so far (mellium's session flags).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -61,6 +61,8 @@ pub(crate) enum Phase {
         client: Box<SaslClient>,
         /// Which mechanism.
         mechanism: Mechanism,
+        /// The channel binding used, if any.
+        binding: Option<ChannelBindingType>,
     },
     /// Bind request sent with this id.
     Bind {

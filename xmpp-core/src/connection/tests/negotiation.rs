@@ -155,7 +155,8 @@ fn plain_login_bind_and_online() {
         h.take_events(),
         vec![
             Event::Authenticated {
-                mechanism: crate::sasl::Mechanism::Plain
+                mechanism: crate::sasl::Mechanism::Plain,
+                channel_binding: None,
             },
             Event::Online { jid: jid.clone() }
         ]

@@ -44,7 +44,8 @@ fn rfc6120_9_1_scram_sha1_byte_exact() {
     assert_eq!(
         h.take_events(),
         vec![Event::Authenticated {
-            mechanism: Mechanism::ScramSha1
+            mechanism: Mechanism::ScramSha1,
+            channel_binding: None,
         }]
     );
     assert_eq!(

@@ -101,6 +101,7 @@ pub struct ScramServer {
     hash: ScramHash,
     bindings: ServerChannelBindings,
     state: State,
+    used_binding: Option<ChannelBindingType>,
 }
 
 impl ScramServer {
@@ -112,7 +113,13 @@ impl ScramServer {
             hash: mechanism.scram_hash()?,
             bindings,
             state: State::AwaitingClientFirst,
+            used_binding: None,
         })
+    }
+
+    /// The channel-binding type the client bound to (`p=`), once client-first is read.
+    pub fn channel_binding(&self) -> Option<ChannelBindingType> {
+        self.used_binding
     }
 
     /// The mechanism of this exchange.
@@ -131,7 +138,8 @@ impl ScramServer {
         self.state = State::Over;
         let message = text(data)?;
         let header = parse_header(message)?;
-        let binding = self.check_flag(header.flag)?;
+        let binding = self.check_flag(header.flag)?.cloned();
+        self.used_binding = binding.as_ref().map(|b| b.kind);
 
         let mut fields = Fields::new(header.rest);
         fields.reject_mandatory_extension()?;
@@ -145,7 +153,7 @@ impl ScramServer {
         fields.extensions()?;
 
         let mut cbind_input = header.header.as_bytes().to_vec();
-        if let Some(binding) = binding {
+        if let Some(binding) = &binding {
             cbind_input.extend_from_slice(&binding.data);
         }
         let identity = ScramIdentity {
