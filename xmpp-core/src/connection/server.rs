@@ -18,7 +18,7 @@ use crate::error::{
 };
 use crate::sasl::{self, ChannelBindingType, Mechanism};
 use crate::stanza::{Iq, IqType};
-use crate::xml::{Element, StreamContext, StreamHeader, XmlElement, escape_attr, ns};
+use crate::xml::{Element, StreamContext, StreamHeader, XmlElement, ns};
 
 /// The server role's configuration and what it learned about the client.
 #[derive(Debug)]
@@ -34,66 +34,6 @@ pub(crate) struct ServerState {
     pub decoy_secret: Vec<u8>,
     /// The client's `from`, echoed as `to` in our headers (RFC 6120 §4.7.2).
     pub reply_to: Option<String>,
-    /// Re-frames stamped stanzas; kept across stanzas (see [`Stamper`]).
-    pub stamper: Option<Stamper>,
-}
-
-/// A reader kept open on a synthetic stream with the client stream's context, through
-/// which stamped stanzas are re-framed: one reader per connection instead of one per
-/// stanza, so stamping costs about what reading did.
-#[derive(Debug)]
-pub(crate) struct Stamper {
-    ctx: Arc<StreamContext>,
-    reader: crate::xml::StreamReader,
-    scratch: Vec<u8>,
-}
-
-impl Stamper {
-    fn new(ctx: &Arc<StreamContext>, limits: &crate::xml::Limits) -> Option<Stamper> {
-        let mut reader = crate::xml::StreamReader::new(limits.clone());
-        let mut header = StreamHeader::new(ctx.default_ns());
-        header.context = Arc::clone(ctx);
-        let mut bytes = Vec::new();
-        crate::xml::Writer::stream_header(&mut bytes, &header);
-        let mut input = &bytes[..];
-        while reader.next_event(&mut input).ok()?.is_some() {}
-        Some(Stamper {
-            ctx: Arc::clone(ctx),
-            reader,
-            scratch: Vec::new(),
-        })
-    }
-
-    /// `el` with ` from='jid'` inserted after its name, re-framed (a zero-copy element
-    /// like any other). `None` if it cannot be (the stamper is then dropped).
-    fn stamp(&mut self, el: &Element, jid: &str) -> Option<Element> {
-        let raw = el.as_str().as_bytes();
-        let name_end = raw[1..]
-            .iter()
-            .position(|&c| c.is_ascii_whitespace() || c == b'/' || c == b'>')?
-            + 1;
-        self.scratch.clear();
-        self.scratch.extend_from_slice(&raw[..name_end]);
-        self.scratch.extend_from_slice(b" from='");
-        escape_attr(&mut self.scratch, jid);
-        self.scratch.push(b'\'');
-        self.scratch.extend_from_slice(&raw[name_end..]);
-        let mut input = &self.scratch[..];
-        let stamped = match self.reader.next_event(&mut input) {
-            Ok(Some(crate::xml::StreamEvent::Element(stamped))) if input.is_empty() => stamped,
-            _ => return None,
-        };
-        // Run the reader dry so it releases its block, and keep no large scratch: an idle
-        // connection holds only small buffers.
-        match self.reader.next_event(&mut input) {
-            Ok(None) if self.reader.buffered().is_empty() => {}
-            _ => return None,
-        }
-        if self.scratch.capacity() > 4096 {
-            self.scratch = Vec::new();
-        }
-        Some(stamped)
-    }
 }
 
 impl ServerState {
@@ -106,7 +46,6 @@ impl ServerState {
             user: None,
             decoy_secret,
             reply_to: None,
-            stamper: None,
         }
     }
 }
@@ -418,13 +357,9 @@ impl Connection {
                     return self.fail(StreamError::new(Cond::InvalidFrom).with_text(text));
                 }
             },
-            None => match self.stamp(&el, full.as_str()) {
-                Some(stamped) => stamped,
-                None => {
-                    let text = "stanza cannot be re-framed with a from address";
-                    return self.fail(StreamError::new(Cond::PolicyViolation).with_text(text));
-                }
-            },
+            // Stamped in place: the bytes gain ` from='…'` and the parsed view is shifted,
+            // with no second parse.
+            None => el.with_leading_attr("from", full.as_str()),
         };
         if self.reject_malformed_iq(&el) {
             return;
@@ -477,24 +412,6 @@ impl Connection {
             }
         }
         self.events.push_back(Event::Stanza(el));
-    }
-
-    /// `el` with `from` stamped, through the connection's [`Stamper`].
-    fn stamp(&mut self, el: &Element, jid: &str) -> Option<Element> {
-        let limits = self.settings.limits.clone();
-        let state = self.sc_mut();
-        let reusable = state
-            .stamper
-            .as_ref()
-            .is_some_and(|s| *s.ctx == **el.context());
-        if !reusable {
-            state.stamper = Some(Stamper::new(el.context(), &limits)?);
-        }
-        let stamped = state.stamper.as_mut()?.stamp(el, jid);
-        if stamped.is_none() {
-            state.stamper = None;
-        }
-        stamped
     }
 
     /// Answers `el` (any stanza kind) with a stanza error, never answering an error.

@@ -123,6 +123,98 @@ impl Element {
         }
     }
 
+    /// This element with an unprefixed attribute `name='value'` inserted right after the
+    /// root's name, as if it had been received so: the server role's `from` stamping
+    /// (RFC 6120 §8.1.2.1) without parsing the stanza again. The caller makes sure the root
+    /// has no such attribute and that `name` is a valid unprefixed name.
+    pub(crate) fn with_leading_attr(&self, name: &str, value: &str) -> Element {
+        let Node::Element { qname, .. } = self.nodes[0] else {
+            unreachable!("an element's first node is its root");
+        };
+        let at = (qname.start + qname.len) as usize;
+        let mut inserted = Vec::with_capacity(name.len() + value.len() + 4);
+        inserted.push(b' ');
+        inserted.extend_from_slice(name.as_bytes());
+        inserted.extend_from_slice(b"='");
+        escape::escape_attr(&mut inserted, value);
+        inserted.push(b'\'');
+        let n = inserted.len() as u32;
+        let mut bytes = Vec::with_capacity(self.bytes.len() + inserted.len());
+        bytes.extend_from_slice(&self.bytes[..at]);
+        bytes.extend_from_slice(&inserted);
+        bytes.extend_from_slice(&self.bytes[at..]);
+
+        let shift = |span: Span| {
+            if span.start as usize >= at {
+                Span {
+                    start: span.start + n,
+                    len: span.len,
+                }
+            } else {
+                span
+            }
+        };
+        let shift_ref = |r: StrRef| match r {
+            StrRef::Input(span) => StrRef::Input(shift(span)),
+            other => other,
+        };
+        let mut nodes = Vec::with_capacity(self.nodes.len() + 1);
+        for (i, node) in self.nodes.iter().enumerate() {
+            nodes.push(match *node {
+                Node::Element {
+                    qname,
+                    prefix_len,
+                    ns,
+                    lang,
+                    attrs,
+                    end,
+                    byte_end,
+                } => Node::Element {
+                    qname: shift(qname),
+                    prefix_len,
+                    ns: shift_ref(ns),
+                    lang: shift_ref(lang),
+                    attrs: attrs + u32::from(i == 0),
+                    end: end + 1,
+                    byte_end: byte_end + n,
+                },
+                Node::Attr {
+                    qname,
+                    prefix_len,
+                    ns,
+                    value,
+                    escaped,
+                } => Node::Attr {
+                    qname: shift(qname),
+                    prefix_len,
+                    ns: shift_ref(ns),
+                    value: shift(value),
+                    escaped,
+                },
+                Node::Text { text, kind } => Node::Text {
+                    text: shift(text),
+                    kind,
+                },
+            });
+            if i == 0 {
+                let value_len = inserted.len() - name.len() - 4;
+                nodes.push(Node::Attr {
+                    qname: Span::new(at + 1, name.len()),
+                    prefix_len: 0,
+                    ns: StrRef::None,
+                    value: Span::new(at + 1 + name.len() + 2, value_len),
+                    escaped: inserted.contains(&b'&'),
+                });
+            }
+        }
+        Element {
+            bytes: Bytes::from(bytes),
+            nodes: nodes.into_boxed_slice(),
+            owned: self.owned.clone(),
+            ctx: Arc::clone(&self.ctx),
+        }
+    }
+
     /// The exact bytes this element was received as (zero-copy).
     pub fn bytes(&self) -> &Bytes {
         &self.bytes

@@ -11,3 +11,4 @@ mod online;
 mod pair;
 mod scram;
 mod server;
+mod stamping;
