@@ -109,6 +109,9 @@ pub struct Connection {
     held: Vec<u8>,
     /// Server role: the start of the client's header, until ours is sent.
     header_probe: Vec<u8>,
+    /// Whether any byte reached the embedded TLS layer.
+    #[cfg(feature = "rustls")]
+    tls_input_seen: bool,
     events: VecDeque<Event>,
     timers: TimerTable,
     rng: Rng,
@@ -186,6 +189,8 @@ impl Connection {
             plain_in: Vec::new(),
             held: Vec::new(),
             header_probe: Vec::new(),
+            #[cfg(feature = "rustls")]
+            tls_input_seen: false,
             events: VecDeque::new(),
             timers: TimerTable::default(),
             iqs: IqTracker::default(),
@@ -415,6 +420,23 @@ impl Connection {
         }
         #[cfg(feature = "rustls")]
         if self.transport.has_tls() {
+            let mut data = data;
+            if !self.is_client()
+                && matches!(self.phase, Phase::TlsHandshake)
+                && !self.tls_input_seen
+            {
+                // A client's line break after `<starttls/>` that arrives in its own read
+                // (go-sendxmpp writes one) is not a TLS record: skip it.
+                let ws = data
+                    .iter()
+                    .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                    .count();
+                data = &data[ws..];
+                if data.is_empty() {
+                    return;
+                }
+            }
+            self.tls_input_seen = true;
             let mut plain = std::mem::take(&mut self.plain_in);
             plain.clear();
             match self.transport.receive_tls(data, &mut plain) {

@@ -626,3 +626,40 @@ fn refused_header_still_names_the_client() {
     let out = s.take_out();
     assert!(out.contains("to='juliet@im.example.com'"), "{out}");
 }
+
+/// go-sendxmpp writes `<starttls/>\n`; if the line break arrives in a read of its own
+/// after `<proceed/>`, the embedded TLS layer must not take it for a record.
+#[test]
+fn line_break_before_the_client_hello_is_skipped() {
+    use crate::tls::TlsLayer;
+    use crate::tls::test_certs::pki;
+    let pki = pki("im.example.com", None);
+    let config = ServerConfig::new("im.example.com")
+        .with_rustls(pki.server.clone(), Some(pki.server_cert_der.clone()));
+    let mut s = Server::new(config);
+    s.feed(CLIENT_HEADER);
+    s.feed("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+    assert!(
+        s.take_out()
+            .ends_with("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
+    );
+    s.feed("\r\n");
+    let mut client = TlsLayer::client(pki.client.clone(), "im.example.com").unwrap();
+    let mut plain = Vec::new();
+    for _ in 0..10 {
+        let mut hello = Vec::new();
+        client.take_ciphertext(&mut hello);
+        if !hello.is_empty() {
+            s.feed_bytes(&hello);
+        }
+        let reply = std::mem::take(&mut s.out);
+        client.receive(&reply, &mut plain).unwrap();
+    }
+    assert!(!client.is_handshaking());
+    assert!(
+        s.events.iter().any(|e| matches!(e, Event::Secured(_))),
+        "{:?}",
+        s.events
+    );
+    assert!(s.closed().is_none());
+}
