@@ -18,19 +18,6 @@ use crate::engine::{Engine, EngineEvent, Setup};
 use crate::rng::SplitMix64;
 use crate::transcript::{Header, SendFrom, Side, StreamKind, TlsPolicy};
 
-/// Every SASL mechanism the engine knows, for the header's `mechanisms` names.
-const MECHANISMS: &[Mechanism] = &[
-    Mechanism::ScramSha512Plus,
-    Mechanism::ScramSha256Plus,
-    Mechanism::ScramSha1Plus,
-    Mechanism::ScramSha512,
-    Mechanism::ScramSha256,
-    Mechanism::ScramSha1,
-    Mechanism::Plain,
-    Mechanism::External,
-    Mechanism::Anonymous,
-];
-
 /// `xmpp_core::Connection` as a runner [`Engine`].
 #[derive(Debug)]
 pub struct XmppEngine {
@@ -81,7 +68,7 @@ fn parse_mechanisms(names: &[String]) -> Result<Vec<Mechanism>, String> {
     names
         .iter()
         .map(|name| {
-            MECHANISMS
+            Mechanism::ALL
                 .iter()
                 .copied()
                 .find(|m| m.name() == name)

@@ -7,18 +7,6 @@ use crate::rng::seed_from_u64;
 use crate::sasl::{ChannelBindingPolicy, Mechanism};
 use crate::xml::Limits;
 
-/// The default SASL preference: SCRAM with channel binding, strongest hash first, then
-/// SCRAM without, then PLAIN (which [`select`](crate::sasl) only uses over TLS).
-pub const DEFAULT_MECHANISMS: &[Mechanism] = &[
-    Mechanism::ScramSha512Plus,
-    Mechanism::ScramSha256Plus,
-    Mechanism::ScramSha1Plus,
-    Mechanism::ScramSha512,
-    Mechanism::ScramSha256,
-    Mechanism::ScramSha1,
-    Mechanism::Plain,
-];
-
 /// Whether the stream must be encrypted (RFC 6120 §5, RFC 7590).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TlsPolicy {
@@ -125,7 +113,7 @@ pub struct ClientConfig {
 impl ClientConfig {
     /// A configuration for the account `jid` (its bare form is used; for ANONYMOUS, the
     /// server's domain) with the defaults: TLS required and handled externally, SASL
-    /// preference [`DEFAULT_MECHANISMS`], channel binding
+    /// preference [`Mechanism::DEFAULT_PREFERENCE`], channel binding
     /// preferred, `from` after TLS, `xml:lang='en'`, default [`Limits`] and [`Timeouts`],
     /// 1 MiB outbound queue, 1024 outstanding iq requests, seed 0 (set a real seed!).
     pub fn new(jid: Jid) -> Self {
@@ -137,7 +125,7 @@ impl ClientConfig {
             tls_policy: TlsPolicy::default(),
             tls_mode: TlsMode::default(),
             direct_tls: false,
-            mechanisms: DEFAULT_MECHANISMS.to_vec(),
+            mechanisms: Mechanism::DEFAULT_PREFERENCE.to_vec(),
             channel_binding: ChannelBindingPolicy::default(),
             allow_plain_without_tls: false,
             send_from: FromPolicy::default(),
@@ -233,48 +221,10 @@ impl ClientConfig {
         self
     }
 
-    /// Parser limits for the inbound stream.
-    pub fn with_limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// Liveness timers.
-    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
-        self
-    }
-
-    /// The seed of every random choice (stanza ids, SCRAM nonce). Adapters pass 32 bytes
-    /// from the operating system.
-    pub fn with_rng_seed(mut self, seed: [u8; 32]) -> Self {
-        self.rng_seed = seed;
-        self
-    }
-
-    /// A 64-bit seed expanded to a full one: for tests and transcripts only.
-    pub fn with_seed_u64(mut self, seed: u64) -> Self {
-        self.rng_seed = seed_from_u64(seed);
-        self
-    }
-
     /// A fixed SCRAM client nonce, for reproducing published exchanges (RFC 6120 §9.1)
     /// and transcripts. Never set it in production: the nonce must be unpredictable.
     pub fn with_scram_nonce(mut self, nonce: impl Into<String>) -> Self {
         self.scram_nonce = Some(nonce.into());
-        self
-    }
-
-    /// Bytes that may wait in the outbound queue before [`send`](super::Connection::send)
-    /// returns [`SendError::Full`](super::SendError::Full).
-    pub fn with_max_outbound_bytes(mut self, bytes: usize) -> Self {
-        self.max_outbound_bytes = bytes;
-        self
-    }
-
-    /// Outstanding iq requests tracked for response matching.
-    pub fn with_max_pending_iqs(mut self, n: usize) -> Self {
-        self.max_pending_iqs = n;
         self
     }
 }
@@ -289,14 +239,60 @@ pub(crate) struct Settings {
     pub max_events: usize,
 }
 
-impl ClientConfig {
-    pub(crate) fn settings(&self) -> Settings {
-        Settings {
-            limits: self.limits.clone(),
-            timeouts: self.timeouts.clone(),
-            max_outbound_bytes: self.max_outbound_bytes,
-            max_pending_iqs: self.max_pending_iqs,
-            max_events: self.max_events,
+/// Builder methods and the shared [`Settings`] of both roles' configurations.
+macro_rules! shared_settings {
+    ($config:ty) => {
+        impl $config {
+            /// Parser limits for the inbound stream.
+            pub fn with_limits(mut self, limits: Limits) -> Self {
+                self.limits = limits;
+                self
+            }
+
+            /// Liveness timers.
+            pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+                self.timeouts = timeouts;
+                self
+            }
+
+            /// The seed of every random choice (stream and stanza ids, SCRAM nonces,
+            /// resources). Adapters pass 32 bytes from the operating system.
+            pub fn with_rng_seed(mut self, seed: [u8; 32]) -> Self {
+                self.rng_seed = seed;
+                self
+            }
+
+            /// A 64-bit seed expanded to a full one: for tests and transcripts only.
+            pub fn with_seed_u64(mut self, seed: u64) -> Self {
+                self.rng_seed = crate::rng::seed_from_u64(seed);
+                self
+            }
+
+            /// Bytes that may wait in the outbound queue before `send` returns
+            /// [`SendError::Full`](super::SendError::Full).
+            pub fn with_max_outbound_bytes(mut self, bytes: usize) -> Self {
+                self.max_outbound_bytes = bytes;
+                self
+            }
+
+            /// Outstanding iq requests tracked for response matching.
+            pub fn with_max_pending_iqs(mut self, n: usize) -> Self {
+                self.max_pending_iqs = n;
+                self
+            }
+
+            pub(crate) fn settings(&self) -> Settings {
+                Settings {
+                    limits: self.limits.clone(),
+                    timeouts: self.timeouts.clone(),
+                    max_outbound_bytes: self.max_outbound_bytes,
+                    max_pending_iqs: self.max_pending_iqs,
+                    max_events: self.max_events,
+                }
+            }
         }
-    }
+    };
 }
+pub(crate) use shared_settings;
+
+shared_settings!(ClientConfig);

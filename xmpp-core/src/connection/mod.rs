@@ -46,12 +46,12 @@ use std::time::Instant;
 
 use bytes::Bytes;
 
-pub use config::{ClientConfig, DEFAULT_MECHANISMS, FromPolicy, Timeouts, TlsMode, TlsPolicy};
+pub use config::{ClientConfig, FromPolicy, Timeouts, TlsMode, TlsPolicy};
 pub use error::{InputError, NegotiationError, SendError};
 pub use event::{CloseReason, Event, TimeoutKind};
 pub use input::Input;
 pub use questions::{AnswerError, AuthAnswer, AuthRequest, BindAnswer};
-pub use server_config::{DEFAULT_SERVER_MECHANISMS, ServerConfig, ServerTlsMode};
+pub use server_config::{ServerConfig, ServerTlsMode};
 
 use self::config::Settings;
 use self::iq_tracker::IqTracker;

@@ -29,18 +29,6 @@ pub enum ServerTlsMode {
     },
 }
 
-/// The default mechanisms a server offers, in order. `-PLUS` ones are only offered when
-/// the TLS channel provides binding data, PLAIN only over TLS (unless allowed).
-pub const DEFAULT_SERVER_MECHANISMS: &[Mechanism] = &[
-    Mechanism::ScramSha512Plus,
-    Mechanism::ScramSha256Plus,
-    Mechanism::ScramSha1Plus,
-    Mechanism::ScramSha512,
-    Mechanism::ScramSha256,
-    Mechanism::ScramSha1,
-    Mechanism::Plain,
-];
-
 /// Everything a server-role connection needs; build with [`ServerConfig::new`].
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -67,7 +55,8 @@ pub struct ServerConfig {
 
 impl ServerConfig {
     /// A server for `domain` with the defaults: TLS required (external handshake),
-    /// [`DEFAULT_SERVER_MECHANISMS`], optional legacy session offered, 3 authentication
+    /// [`Mechanism::DEFAULT_PREFERENCE`] (`-PLUS` ones only when the TLS channel provides
+    /// binding data, PLAIN only over TLS unless allowed), optional legacy session offered, 3 authentication
     /// attempts, `xml:lang='en'`, default limits and timeouts, seed 0 (set a real seed!).
     pub fn new(domain: impl Into<String>) -> Self {
         ServerConfig {
@@ -75,7 +64,7 @@ impl ServerConfig {
             tls_policy: TlsPolicy::Required,
             tls_mode: ServerTlsMode::External,
             direct_tls: false,
-            mechanisms: DEFAULT_SERVER_MECHANISMS.to_vec(),
+            mechanisms: Mechanism::DEFAULT_PREFERENCE.to_vec(),
             allow_plain_without_tls: false,
             offer_session: true,
             max_auth_attempts: 3,
@@ -153,30 +142,6 @@ impl ServerConfig {
         self
     }
 
-    /// Parser limits for the inbound stream.
-    pub fn with_limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// Liveness timers (the ping goes to the client).
-    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
-        self
-    }
-
-    /// The seed of every random choice (stream ids, SCRAM nonces, resources, stanza ids).
-    pub fn with_rng_seed(mut self, seed: [u8; 32]) -> Self {
-        self.rng_seed = seed;
-        self
-    }
-
-    /// A 64-bit seed expanded to a full one: for tests and transcripts only.
-    pub fn with_seed_u64(mut self, seed: u64) -> Self {
-        self.rng_seed = seed_from_u64(seed);
-        self
-    }
-
     /// Stream ids to use, in order, before random ones (transcripts, RFC examples).
     pub fn with_stream_ids<I: IntoIterator<Item = S>, S: Into<String>>(mut self, ids: I) -> Self {
         self.stream_ids = ids.into_iter().map(Into::into).collect();
@@ -197,20 +162,6 @@ impl ServerConfig {
         self.decoy_iterations = iterations;
         self
     }
-
-    /// Bytes that may wait in the outbound queue before `send` returns `Full`.
-    pub fn with_max_outbound_bytes(mut self, bytes: usize) -> Self {
-        self.max_outbound_bytes = bytes;
-        self
-    }
-
-    pub(crate) fn settings(&self) -> Settings {
-        Settings {
-            limits: self.limits.clone(),
-            timeouts: self.timeouts.clone(),
-            max_outbound_bytes: self.max_outbound_bytes,
-            max_pending_iqs: self.max_pending_iqs,
-            max_events: self.max_events,
-        }
-    }
 }
+
+super::config::shared_settings!(ServerConfig);
