@@ -35,6 +35,9 @@ pub(crate) struct PkiOptions {
     pub(crate) client_alpn: Vec<Vec<u8>>,
     /// ALPN protocols the server accepts.
     pub(crate) server_alpn: Vec<Vec<u8>>,
+    /// The client presents a certificate from the same CA and the server requires one
+    /// (for SASL EXTERNAL).
+    pub(crate) client_cert: bool,
 }
 
 /// Configs for a client and a server of one test domain.
@@ -98,18 +101,40 @@ pub(crate) fn pki_with(domain: &str, options: &PkiOptions) -> TestPki {
     roots
         .add(ca_cert.der().clone())
         .expect("CA is a valid anchor");
-    let mut client = ClientConfig::builder_with_provider(provider.clone())
+    let client = ClientConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(versions)
         .expect("versions supported by ring")
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+        .with_root_certificates(roots.clone());
+    let mut client = if options.client_cert {
+        let mut params = CertificateParams::new(vec!["juliet.client.example".to_owned()])
+            .expect("client params");
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        params.use_authority_key_identifier_extension = true;
+        let key = KeyPair::generate_for(alg).expect("client key");
+        let cert = params.signed_by(&key, &issuer).expect("client certificate");
+        let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+        client
+            .with_client_auth_cert(vec![CertificateDer::from(cert.der().to_vec())], key_der)
+            .expect("client key matches certificate")
+    } else {
+        client.with_no_client_auth()
+    };
     client.alpn_protocols = options.client_alpn.clone();
 
     let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
-    let mut server = ServerConfig::builder_with_provider(provider)
+    let server = ServerConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(versions)
-        .expect("versions supported by ring")
-        .with_no_client_auth()
+        .expect("versions supported by ring");
+    let server = if options.client_cert {
+        let verifier =
+            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .expect("client verifier");
+        server.with_client_cert_verifier(verifier)
+    } else {
+        server.with_no_client_auth()
+    };
+    let mut server = server
         .with_single_cert(
             vec![CertificateDer::from(leaf_cert.der().to_vec())],
             key_der,

@@ -115,6 +115,20 @@ impl Pair {
                 };
                 self.server.answer_auth(now, answer).unwrap();
             }
+            Event::AuthRequest(AuthRequest::External {
+                authzid,
+                peer_certificates,
+            }) => {
+                // The application maps the verified certificate to an account.
+                let answer = if peer_certificates.is_empty() || authzid.is_some() {
+                    AuthAnswer::Reject(SaslCondition::NotAuthorized)
+                } else {
+                    AuthAnswer::Accept {
+                        username: Some("juliet".into()),
+                    }
+                };
+                self.server.answer_auth(now, answer).unwrap();
+            }
             Event::AuthRequest(AuthRequest::Anonymous { .. }) => {
                 let answer = AuthAnswer::Accept {
                     username: Some("anon-1".into()),
@@ -468,5 +482,51 @@ fn split_invariance_of_a_whole_session() {
     assert_eq!(
         Pair::online_jid(&p.client_events),
         Pair::online_jid(&whole.client_events)
+    );
+}
+
+#[test]
+fn external_with_a_client_certificate() {
+    use crate::tls::test_certs::{PkiOptions, pki_with};
+    let pki = pki_with(
+        DOMAIN,
+        &PkiOptions {
+            client_cert: true,
+            ..PkiOptions::default()
+        },
+    );
+    let client = ClientConfig::new("juliet@im.example.com".parse().unwrap())
+        .with_mechanisms([Mechanism::External])
+        .with_resource("balcony")
+        .with_rustls(pki.client.clone());
+    let server = server_config()
+        .with_mechanisms([Mechanism::External, Mechanism::ScramSha256])
+        .with_rustls(pki.server.clone(), Some(pki.server_cert_der.clone()));
+    let mut p = Pair::new(client, server);
+    p.run();
+    assert_eq!(
+        Pair::mechanism(&p.client_events),
+        Some(Mechanism::External),
+        "{:?}",
+        p.client_events
+    );
+    assert_eq!(
+        Pair::online_jid(&p.client_events).map(|j| j.as_str()),
+        Some("juliet@im.example.com/balcony")
+    );
+    // Without a client certificate the server does not offer EXTERNAL.
+    let (mut p, _) = tls_pair(
+        None,
+        client_config().with_mechanisms([Mechanism::External]),
+        server_config().with_mechanisms([Mechanism::External, Mechanism::ScramSha256]),
+    );
+    p.run();
+    assert!(
+        matches!(
+            p.client_closed(),
+            Some(CloseReason::Negotiation(NegotiationError::NoMechanism(_)))
+        ),
+        "{:?}",
+        p.client_events
     );
 }
