@@ -8,6 +8,7 @@ mod harness;
 mod liveness;
 mod negotiation;
 mod online;
+#[cfg(feature = "rustls")]
 mod pair;
 mod scram;
 mod server;

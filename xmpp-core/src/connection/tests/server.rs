@@ -629,6 +629,7 @@ fn refused_header_still_names_the_client() {
 
 /// go-sendxmpp writes `<starttls/>\n`; if the line break arrives in a read of its own
 /// after `<proceed/>`, the embedded TLS layer must not take it for a record.
+#[cfg(feature = "rustls")]
 #[test]
 fn line_break_before_the_client_hello_is_skipped() {
     use crate::tls::TlsLayer;
