@@ -272,13 +272,17 @@ impl Connection {
         self.stats
     }
 
-    /// Whether the engine wants more input: false once closed, after EOF, or while the
-    /// application has not drained a backlog of events (backpressure: stop reading).
+    /// Whether the engine wants more input: false once closed, after EOF, while a
+    /// server-role question is unanswered, while the application has not drained a backlog
+    /// of events, or while a backlog of output waits in `poll_transmit` (a peer that sends
+    /// pings but does not read our answers cannot grow it without bound). Backpressure:
+    /// stop reading until it is true again.
     pub fn wants_read(&self) -> bool {
         !self.closed
             && !self.eof
             && !self.awaiting_app()
             && self.events.len() < self.settings.max_events
+            && self.transport.queued() < self.settings.max_outbound_bytes
     }
 
     // ----- inputs -----

@@ -227,3 +227,32 @@ fn unknown_first_level_element_online() {
     h.feed("<foo xmlns='urn:example'/>");
     assert!(h.take_out().contains("<unsupported-stanza-type"));
 }
+
+#[test]
+fn undrained_output_stops_reading() {
+    let mut h = Harness::new(
+        plain_config()
+            .with_tls_policy(crate::connection::TlsPolicy::Disabled)
+            .with_max_outbound_bytes(200),
+    );
+    h.feed(SERVER_HEADER);
+    h.feed(PLAIN_FEATURES);
+    h.feed("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+    h.feed(SERVER_HEADER);
+    h.feed(BIND_FEATURES);
+    let id = attr_of(&h.take_out(), "iq", "id");
+    h.feed(&bind_result(&id, "juliet@im.example.com/balcony"));
+    // Pings whose answers the transport does not take (no poll_transmit).
+    let ping = "<iq from='im.example.com' id='p' type='get'><ping xmlns='urn:xmpp:ping'/></iq>";
+    let mut fed = 0;
+    while h.conn.wants_read() {
+        h.conn
+            .handle_input(h.now, Input::Data(ping.as_bytes()))
+            .unwrap();
+        fed += 1;
+        assert!(fed < 100, "backpressure never engaged");
+    }
+    assert!(fed >= 2, "{fed}");
+    assert!(h.conn.poll_transmit().is_some_and(|b| b.len() < 400));
+    assert!(h.conn.wants_read());
+}
