@@ -3,6 +3,10 @@
 
 use crate::xml::{Element, Limits, StreamContext, StreamEvent, StreamReader, Writer, XmlElement};
 
+#[path = "../tests/support/epoch.rs"]
+mod epoch_support;
+pub(crate) use epoch_support::epoch;
+
 /// A stream header with content namespace `content_ns` and an optional `xml:lang`.
 pub(crate) fn header(content_ns: &str, lang: Option<&str>) -> String {
     let lang = lang.map(|l| format!(" xml:lang='{l}'")).unwrap_or_default();

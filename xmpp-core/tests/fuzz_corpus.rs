@@ -1,5 +1,9 @@
 //! Replays the fuzz corpus on stable Rust, so CI covers what fuzzing found (DESIGN §8).
 
+mod support {
+    pub mod epoch;
+}
+
 #[test]
 fn fuzz_corpus_replays_without_panic() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/reader");
@@ -22,8 +26,7 @@ fn connection_corpus_replays_without_panic() {
         let path = entry.expect("corpus entry").path();
         if path.is_file() {
             let data = std::fs::read(&path).expect("corpus file");
-            #[allow(clippy::disallowed_methods)] // the starting instant of virtual time
-            xmpp_core::fuzzing::connection(&data, std::time::Instant::now());
+            xmpp_core::fuzzing::connection(&data, support::epoch::epoch());
             count += 1;
         }
     }

@@ -91,16 +91,9 @@ impl Connection {
     /// A depth-1 element from the server, by phase.
     pub(super) fn client_on_element(&mut self, el: Element) {
         let root = el.root();
-        // The placeholder is a writable phase, so failures below can still send.
+        // The arms below take the phase by value; meanwhile `self.phase` is
+        // `AwaitFeatures`, in which a failure can still write its stream error.
         let phase = std::mem::replace(&mut self.phase, Phase::AwaitFeatures);
-        if root.is("error", ns::STREAM) {
-            self.phase = phase;
-            let error = StreamError::from_element(root)
-                .unwrap_or_else(|_| StreamError::new(Cond::UndefinedCondition));
-            self.write_close();
-            self.transport.close_tls();
-            return self.finish(super::CloseReason::RemoteError(error));
-        }
         match phase {
             Phase::AwaitFeatures if root.is("features", ns::STREAM) => {
                 self.phase = Phase::AwaitFeatures;

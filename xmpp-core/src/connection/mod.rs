@@ -535,6 +535,14 @@ impl Connection {
         match event {
             StreamEvent::Header(h) if self.is_client() => self.client_on_header(h),
             StreamEvent::Header(h) => self.server_on_header(h),
+            StreamEvent::Element(el) if el.root().is("error", ns::STREAM) => {
+                // RFC 6120 §4.9: surfaced, answered with our close, never with an error.
+                let error = StreamError::from_element(el.root())
+                    .unwrap_or_else(|_| StreamError::new(StreamErrorCondition::UndefinedCondition));
+                self.write_close();
+                self.transport.close_tls();
+                self.finish(CloseReason::RemoteError(error));
+            }
             StreamEvent::Element(el) if self.is_client() => self.client_on_element(el),
             StreamEvent::Element(el) => self.server_on_element(el),
             StreamEvent::Whitespace => {}

@@ -191,13 +191,6 @@ impl Connection {
     /// A depth-1 element from the client, by phase.
     pub(super) fn server_on_element(&mut self, el: Element) {
         let root = el.root();
-        if root.is("error", ns::STREAM) {
-            let error = StreamError::from_element(root)
-                .unwrap_or_else(|_| StreamError::new(Cond::UndefinedCondition));
-            self.write_close();
-            self.transport.close_tls();
-            return self.finish(CloseReason::RemoteError(error));
-        }
         match (root.ns(), root.name()) {
             (NS_TLS, "starttls") if matches!(self.phase, Phase::ServerReady) => {
                 self.server_on_starttls()

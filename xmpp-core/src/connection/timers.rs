@@ -72,13 +72,12 @@ impl TimerTable {
 }
 
 #[cfg(test)]
-#[allow(clippy::disallowed_methods)] // a starting instant for virtual time
 mod tests {
     use super::*;
 
     #[test]
     fn earliest_first_and_disarmed_after_pop() {
-        let t0 = Instant::now();
+        let t0 = crate::test_util::epoch();
         let mut t = TimerTable::default();
         assert_eq!(t.next(), None);
         t.set(Timer::Ping, t0, Duration::from_secs(10));
@@ -95,7 +94,7 @@ mod tests {
     #[test]
     fn overflowing_deadline_is_none() {
         let mut t = TimerTable::default();
-        t.set(Timer::CloseGrace, Instant::now(), Duration::MAX);
+        t.set(Timer::CloseGrace, crate::test_util::epoch(), Duration::MAX);
         assert!(!t.is_set(Timer::CloseGrace));
     }
 }

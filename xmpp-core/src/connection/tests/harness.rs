@@ -19,7 +19,7 @@ pub(super) struct Harness {
 
 impl Harness {
     pub fn new(config: ClientConfig) -> Self {
-        let now = Instant::now();
+        let now = crate::test_util::epoch();
         let mut h = Harness {
             conn: Connection::client(config, now),
             now,

@@ -37,7 +37,7 @@ pub(super) struct Pair {
 
 impl Pair {
     pub fn new(client: ClientConfig, server: ServerConfig) -> Pair {
-        let now = Instant::now();
+        let now = crate::test_util::epoch();
         let mut accounts = HashMap::new();
         accounts.insert("juliet".to_owned(), "r0m30myr0m30".to_owned());
         Pair {

@@ -24,7 +24,7 @@ struct Server {
 
 impl Server {
     fn new(config: ServerConfig) -> Self {
-        let now = Instant::now();
+        let now = crate::test_util::epoch();
         Server {
             conn: Connection::server(config, now),
             now,
