@@ -2,9 +2,7 @@
 //! events.
 
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -205,72 +203,12 @@ pub struct Client {
     task: Option<JoinHandle<Result<CloseReason, Error>>>,
 }
 
+crate::session::online_api!(Client);
+
 impl Client {
-    /// The full JID the server bound.
-    pub fn jid(&self) -> &Jid {
-        &self.jid
-    }
-
-    /// The TLS session (version, channel-binding data, peer certificates, ALPN).
-    pub fn tls_info(&self) -> Option<&TlsInfo> {
-        self.tls.as_ref()
-    }
-
-    /// The SASL mechanism that authenticated the stream.
-    pub fn mechanism(&self) -> Option<Mechanism> {
-        self.mechanism
-    }
-
     /// Whether the stream started with direct TLS or STARTTLS.
     pub fn security(&self) -> Security {
         self.security
-    }
-
-    /// A cloneable handle for sending from other tasks.
-    pub fn handle(&self) -> Handle {
-        self.handle.clone()
-    }
-
-    /// [`Handle::send`].
-    pub async fn send(&self, stanza: XmlElement) -> Result<(), Error> {
-        self.handle.send(stanza).await
-    }
-
-    /// [`Handle::request`].
-    pub async fn request(&self, iq: XmlElement) -> Result<Element, Error> {
-        self.handle.request(iq).await
-    }
-
-    /// The next event; `None` once the connection has ended and every event was taken.
-    pub async fn next_event(&mut self) -> Option<Event> {
-        self.events.recv().await
-    }
-
-    /// Closes the stream (RFC 6120 §4.4), discards the remaining events, and waits for the
-    /// end: `Ok` with the engine's close reason ([`CloseReason::Local`] when the server
-    /// answered our `</stream:stream>`), `Err` on an I/O failure.
-    pub async fn close(self) -> Result<CloseReason, Error> {
-        let _ = self.handle.tx.send(Command::Close).await;
-        self.finish().await
-    }
-
-    /// Waits for the connection to end without closing it (discarding events).
-    pub async fn finish(mut self) -> Result<CloseReason, Error> {
-        while self.events.recv().await.is_some() {}
-        match self.task.take() {
-            Some(task) => task
-                .await
-                .unwrap_or(Err(Error::closed(CloseReason::TransportFailed))),
-            None => Err(Error::closed(CloseReason::TransportFailed)),
-        }
-    }
-}
-
-impl futures_core::Stream for Client {
-    type Item = Event;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
-        self.events.poll_recv(cx)
     }
 }
 

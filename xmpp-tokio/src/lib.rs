@@ -72,6 +72,7 @@ mod driver;
 mod error;
 mod seed;
 pub mod server;
+mod session;
 pub mod srv;
 mod tls;
 

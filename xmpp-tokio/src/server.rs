@@ -63,18 +63,16 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use xmpp_core::sasl::Mechanism;
 use xmpp_core::tls::TlsInfo;
-use xmpp_core::xml::{Element, XmlElement};
 use xmpp_core::{AuthAnswer, AuthRequest, BindAnswer, CloseReason, Connection, Event, Jid};
 use xmpp_core::{ServerConfig, TlsPolicy};
 
-use crate::driver::{self, Command};
+use crate::driver::{self};
 use crate::{Error, Handle, ServerIdentity};
 
 /// A boxed, sendable future: what [`Authenticator`] methods return (`Box::pin(async move
@@ -221,65 +219,6 @@ pub struct ServerConnection {
     task: Option<JoinHandle<Result<CloseReason, Error>>>,
 }
 
-impl ServerConnection {
-    /// The client's full JID, as bound.
-    pub fn jid(&self) -> &Jid {
-        &self.jid
-    }
+crate::session::online_api!(ServerConnection);
 
-    /// The TLS session (version, channel-binding data, ALPN); `None` without TLS.
-    pub fn tls_info(&self) -> Option<&TlsInfo> {
-        self.tls.as_ref()
-    }
-
-    /// The SASL mechanism the client authenticated with.
-    pub fn mechanism(&self) -> Option<Mechanism> {
-        self.mechanism
-    }
-
-    /// A cloneable handle for sending to this client from other tasks.
-    pub fn handle(&self) -> Handle {
-        self.handle.clone()
-    }
-
-    /// [`Handle::send`].
-    pub async fn send(&self, stanza: XmlElement) -> Result<(), Error> {
-        self.handle.send(stanza).await
-    }
-
-    /// [`Handle::request`]: an iq to the client and its response.
-    pub async fn request(&self, iq: XmlElement) -> Result<Element, Error> {
-        self.handle.request(iq).await
-    }
-
-    /// The next event; `None` once the connection has ended and every event was taken.
-    pub async fn next_event(&mut self) -> Option<Event> {
-        self.events.recv().await
-    }
-
-    /// Closes the stream (RFC 6120 §4.4), discards the remaining events, and waits for the
-    /// end: `Ok` with the engine's close reason, `Err` on an I/O failure.
-    pub async fn close(self) -> Result<CloseReason, Error> {
-        let _ = self.handle.command(Command::Close).await;
-        self.finish().await
-    }
-
-    /// Waits for the connection to end without closing it (discarding events).
-    pub async fn finish(mut self) -> Result<CloseReason, Error> {
-        while self.events.recv().await.is_some() {}
-        match self.task.take() {
-            Some(task) => task
-                .await
-                .unwrap_or(Err(Error::closed(CloseReason::TransportFailed))),
-            None => Err(Error::closed(CloseReason::TransportFailed)),
-        }
-    }
-}
-
-impl futures_core::Stream for ServerConnection {
-    type Item = Event;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
-        self.events.poll_recv(cx)
-    }
-}
+impl ServerConnection {}
