@@ -539,8 +539,7 @@ impl Connection {
                 // RFC 6120 §4.9: surfaced, answered with our close, never with an error.
                 let error = StreamError::from_element(el.root())
                     .unwrap_or_else(|_| StreamError::new(StreamErrorCondition::UndefinedCondition));
-                self.write_close();
-                self.transport.close_tls();
+                self.write_final_close();
                 self.finish(CloseReason::RemoteError(error));
             }
             StreamEvent::Element(el) if self.is_client() => self.client_on_element(el),
@@ -643,6 +642,12 @@ impl Connection {
         self.write_raw_with(|out| Writer::stream_close(out, Some("stream")));
     }
 
+    /// Our last bytes: `</stream:stream>`, then TLS close_notify when TLS is embedded.
+    fn write_final_close(&mut self) {
+        self.write_close();
+        self.transport.close_tls();
+    }
+
     /// Writes one element in our stream's context.
     fn write_element(&mut self, el: &crate::xml::XmlElement) {
         let ctx = Arc::clone(&self.out_ctx);
@@ -679,8 +684,7 @@ impl Connection {
                 }
             }
             self.write_element(&error.to_element());
-            self.write_close();
-            self.transport.close_tls();
+            self.write_final_close();
         }
         self.finish(CloseReason::LocalError(error));
     }
@@ -691,18 +695,17 @@ impl Connection {
             return;
         }
         if self.can_write_xml() && self.header_sent {
-            self.write_close();
-            self.transport.close_tls();
+            self.write_final_close();
         }
         self.finish(CloseReason::Negotiation(error));
     }
 
+    /// A timer ran out: `connection-timeout` (when a stream is open to carry it), report.
     fn fail_timeout(&mut self, kind: TimeoutKind, text: &str) {
         if self.can_write_xml() && self.header_sent {
             let e = StreamError::new(StreamErrorCondition::ConnectionTimeout).with_text(text);
             self.write_element(&e.to_element());
-            self.write_close();
-            self.transport.close_tls();
+            self.write_final_close();
         }
         self.finish(CloseReason::Timeout(kind));
     }
